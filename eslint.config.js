@@ -1,0 +1,95 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+/**
+ * Imports only flow downwards (ARCHITECTURE.md, "Layout"):
+ *   renderer -> shared;  server, electron -> core -> shared.
+ * Each zone lists the layers it must never reach. Relative and aliased paths are both caught
+ * because the patterns match a path segment, not a whole specifier.
+ */
+const layer = (name) => `(^|/)(src/)?${name}(/|$)`;
+const nodeBuiltins = '^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|stream|url|util)(/|$))';
+const forbid = (...rules) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: rules.map(([regex, message]) => ({ regex, message })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: forbid(
+      [layer('core'), 'src/shared is the contract: it must not import the core.'],
+      [layer('server'), 'src/shared must not import the server host.'],
+      [layer('renderer'), 'src/shared must not import the renderer.'],
+      [layer('electron'), 'src/shared must not import the desktop host.'],
+      ['^electron$', 'src/shared must not import Electron.'],
+      [nodeBuiltins, 'src/shared is pure TypeScript: no Node built-ins.'],
+    ),
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...forbid(
+        [layer('core'), 'The renderer reaches the core only through the FleetApi client (src/shared).'],
+        [layer('server'), 'The renderer must not import the server host.'],
+        [layer('electron'), 'The renderer must not import the desktop host.'],
+        [layer('demo'), 'The renderer must not import the demo fleet.'],
+        ['^electron$', 'The renderer runs sandboxed: no Electron imports.'],
+        [nodeBuiltins, 'The renderer runs in a browser: no Node built-ins.'],
+      ),
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: forbid(
+      ['^electron$', 'The core never imports Electron; the desktop host adapts it.'],
+      [layer('electron'), 'The core never imports the desktop host.'],
+      [layer('renderer'), 'The core never imports the renderer.'],
+      [layer('server'), 'The core never imports the server host.'],
+    ),
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: forbid(
+      ['^electron$', 'The console host runs without Electron.'],
+      [layer('electron'), 'The console host must not import the desktop host.'],
+      [layer('renderer'), 'The console host serves the built renderer; it must not import its source.'],
+    ),
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: forbid(
+      [layer('renderer'), 'The desktop host loads the built renderer; it must not import its source.'],
+      [layer('server'), 'The desktop host must not import the console host.'],
+    ),
+  },
+  {
+    files: ['src/demo/**/*.ts'],
+    rules: forbid(
+      ['^electron$', 'The demo fleet runs without Electron.'],
+      [layer('renderer'), 'The demo fleet must not import the renderer.'],
+      [layer('electron'), 'The demo fleet must not import the desktop host.'],
+    ),
+  },
+);

@@ -1,0 +1,97 @@
+import type { CommandEnvelope } from '../shared/api/fleet-api';
+import type { EventMessage } from '../shared/contract/index';
+import { AppService } from './app/app.service';
+import { CommandRegistry, type CommandContext, type HandlerMap } from './commands/registry';
+import { EventBus } from './events/event-bus';
+import { createLogger, type Logger } from './log/logger';
+import { SettingsService } from './settings/settings.service';
+import { openStore, type Store } from './store/database';
+import { join } from 'node:path';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: 'desktop' | 'console';
+  electronVersion?: string | null;
+  log?: Logger;
+  /** How often app.status is pushed even when nothing changed (the status bar's clock). */
+  statusIntervalMs?: number;
+  /** Electron's build of better-sqlite3, when the desktop host runs the core. */
+  nativeBinding?: string;
+  validateResults?: boolean;
+}
+
+/** What a host holds: one call path, one event stream, one shutdown. */
+export interface Core {
+  call(name: unknown, args: unknown, ctx: CommandContext): Promise<CommandEnvelope>;
+  subscribe(listener: (message: EventMessage) => void): () => void;
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts every core service on one data directory. Throws StoreOpenError (with the file and
+ * the way out) when the database cannot be used; hosts print it and stop.
+ */
+export function startCore(options: CoreOptions): Core {
+  const log = options.log ?? createLogger({ dir: join(options.dataDir, 'logs'), stderr: options.host === 'console' });
+  const store = openStore({
+    dataDir: options.dataDir,
+    log,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
+  const bus = new EventBus();
+  const app = new AppService({
+    store,
+    host: options.host,
+    electronVersion: options.electronVersion ?? null,
+    startedAt: Date.now(),
+  });
+  const settings = new SettingsService(store.db, log);
+
+  const handlers: HandlerMap = {
+    'app.info': () => app.info(),
+    'app.health': () => {
+      const health = app.health();
+      bus.emit('app.status', app.status());
+      return health;
+    },
+    'settings.get': () => settings.get(),
+    'settings.set': (patch, ctx) => settings.set(patch, ctx.actor),
+  };
+  const registry = new CommandRegistry(handlers, {
+    log,
+    validateResults: options.validateResults ?? Boolean(process.env.VITEST),
+  });
+
+  app.health();
+  const timer = setInterval(() => bus.emit('app.status', app.status()), options.statusIntervalMs ?? 5000);
+  timer.unref();
+
+  let closed = false;
+  log.info('core started', { dataDir: options.dataDir, host: options.host, pid: process.pid });
+  return {
+    call: (name, args, ctx) => registry.call(name, args, ctx),
+    subscribe: (listener) => {
+      const off = bus.subscribe(listener);
+      // A new subscriber gets the current status at once instead of waiting for the timer.
+      queueMicrotask(() => listener({ event: 'app.status', payload: app.status() }));
+      return off;
+    },
+    dataDir: options.dataDir,
+    log,
+    store,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      store.close();
+      log.info('core stopped', { dataDir: options.dataDir });
+    },
+  };
+}
+
+export { StoreOpenError } from './store/store-error';
+export { resolveDataDir } from './app/data-dir';
+export type { CommandContext } from './commands/registry';
