@@ -47,6 +47,70 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'fleet inventory and metrics cache',
+    up(db) {
+      // Sources are user configuration (durable); everything else here is a cache that a live
+      // source rebuilds, kept so the console paints from disk first and works offline.
+      db.exec(`
+        CREATE TABLE sources (
+          id          TEXT PRIMARY KEY,
+          kind        TEXT NOT NULL,
+          name        TEXT NOT NULL,
+          config      TEXT NOT NULL,
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE source_state (
+          source_id   TEXT PRIMARY KEY,
+          status      TEXT NOT NULL,
+          reason      TEXT NOT NULL,
+          last_ok_at  INTEGER,
+          updated_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE inventory (
+          kind        TEXT NOT NULL,
+          id          TEXT NOT NULL,
+          source_id   TEXT NOT NULL,
+          record      TEXT NOT NULL,
+          updated_at  INTEGER NOT NULL,
+          PRIMARY KEY (kind, id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX inventory_source ON inventory(source_id, kind);
+        CREATE TABLE metric_series (
+          id          INTEGER PRIMARY KEY,
+          endpoint_id TEXT NOT NULL,
+          metric      TEXT NOT NULL,
+          UNIQUE (endpoint_id, metric)
+        ) STRICT;
+        CREATE INDEX metric_series_metric ON metric_series(metric);
+        CREATE TABLE metric_raw (
+          series_id   INTEGER NOT NULL,
+          ts          INTEGER NOT NULL,
+          value       REAL NOT NULL,
+          PRIMARY KEY (series_id, ts)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE metric_1m (
+          series_id   INTEGER NOT NULL,
+          bucket      INTEGER NOT NULL,
+          sum         REAL NOT NULL,
+          count       INTEGER NOT NULL,
+          min         REAL NOT NULL,
+          max         REAL NOT NULL,
+          PRIMARY KEY (series_id, bucket)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE metric_1h (
+          series_id   INTEGER NOT NULL,
+          bucket      INTEGER NOT NULL,
+          sum         REAL NOT NULL,
+          count       INTEGER NOT NULL,
+          min         REAL NOT NULL,
+          max         REAL NOT NULL,
+          PRIMARY KEY (series_id, bucket)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>

@@ -1,0 +1,209 @@
+import type Database from 'better-sqlite3';
+import type { MetricName } from '../../shared/fleet/metrics';
+
+export interface Sample {
+  endpointId: string;
+  metric: MetricName;
+  /** Epoch milliseconds. */
+  ts: number;
+  value: number;
+}
+
+export interface SeriesQuery {
+  endpointIds: readonly string[];
+  metric: MetricName;
+  from: number;
+  to: number;
+  maxPoints: number;
+}
+
+export type Resolution = 'raw' | '1m' | '1h';
+
+export interface SeriesResult {
+  endpointId: string;
+  metric: MetricName;
+  resolution: Resolution;
+  /** Bucket width of the returned points, milliseconds. */
+  stepMs: number;
+  /** [epoch ms, value] pairs, oldest first, at most maxPoints. */
+  points: Array<[number, number]>;
+}
+
+export interface Retention {
+  rawMs: number;
+  oneMinuteMs: number;
+  oneHourMs: number;
+}
+
+export const defaultRetention: Retention = {
+  rawMs: 2 * 3600_000,
+  oneMinuteMs: 8 * 24 * 3600_000,
+  oneHourMs: 400 * 24 * 3600_000,
+};
+
+const MINUTE = 60_000;
+const HOUR = 3600_000;
+
+/**
+ * The metrics cache: raw samples for a short window plus 1-minute and 1-hour rollups.
+ * The hot path (`write`) is one prepared insert per sample inside one transaction per batch;
+ * rollups are set-based and run off the hot path (`rollup`), recomputing whole buckets so
+ * late samples are absorbed and a crash mid-rollup loses nothing (raw is still there).
+ */
+export class MetricsStore {
+  private readonly seriesIds = new Map<string, number>();
+  private readonly insertRaw: Database.Statement<[number, number, number]>;
+  private readonly findSeries: Database.Statement<[string, string], { id: number }>;
+  private readonly insertSeries: Database.Statement<[string, string], { id: number }>;
+  private readonly writeBatch: (samples: readonly Sample[]) => void;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly retention: Retention = defaultRetention,
+  ) {
+    this.insertRaw = db.prepare('INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
+    this.findSeries = db.prepare('SELECT id FROM metric_series WHERE endpoint_id = ? AND metric = ?');
+    this.insertSeries = db.prepare('INSERT INTO metric_series (endpoint_id, metric) VALUES (?, ?) RETURNING id');
+    this.writeBatch = db.transaction((samples: readonly Sample[]) => {
+      for (const s of samples) {
+        if (!Number.isFinite(s.value)) continue;
+        this.insertRaw.run(this.seriesId(s.endpointId, s.metric), Math.round(s.ts), s.value);
+      }
+    });
+  }
+
+  seriesId(endpointId: string, metric: MetricName): number {
+    const key = `${endpointId}\u0000${metric}`;
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      id = (this.findSeries.get(endpointId, metric) ?? this.insertSeries.get(endpointId, metric))!.id;
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Writes a batch in one transaction. Non-finite values (NaN from a 0/0 rate) are dropped. */
+  write(samples: readonly Sample[]): void {
+    if (samples.length > 0) this.writeBatch(samples);
+  }
+
+  /**
+   * Rolls complete minutes of raw samples into metric_1m and complete hours of 1m into
+   * metric_1h, then prunes each table past its retention. Idempotent; call every ~30 s.
+   */
+  rollup(now: number = Date.now()): void {
+    const minuteEnd = Math.floor(now / MINUTE) * MINUTE;
+    const hourEnd = Math.floor(now / HOUR) * HOUR;
+    const since1m = this.watermark('metrics.rollup.1m', minuteEnd - this.retention.rawMs);
+    const since1h = this.watermark('metrics.rollup.1h', hourEnd - this.retention.oneMinuteMs);
+    this.db.transaction(() => {
+      // Recompute from ten minutes back so samples that arrived late (a slow scrape, a
+      // reconnecting source) are included; whole buckets are replaced, never added to.
+      const from1m = Math.max(since1m - 10 * MINUTE, minuteEnd - this.retention.rawMs);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO metric_1m (series_id, bucket, sum, count, min, max)
+           SELECT series_id, (ts / ${MINUTE}) * ${MINUTE}, sum(value), count(*), min(value), max(value)
+           FROM metric_raw WHERE ts >= ? AND ts < ? GROUP BY 1, 2`,
+        )
+        .run(from1m, minuteEnd);
+      const from1h = Math.max(since1h - HOUR, hourEnd - this.retention.oneMinuteMs);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO metric_1h (series_id, bucket, sum, count, min, max)
+           SELECT series_id, (bucket / ${HOUR}) * ${HOUR}, sum(sum), sum(count), min(min), max(max)
+           FROM metric_1m WHERE bucket >= ? AND bucket < ? GROUP BY 1, 2`,
+        )
+        .run(from1h, hourEnd);
+      this.db.prepare('DELETE FROM metric_raw WHERE ts < ?').run(now - this.retention.rawMs);
+      this.db.prepare('DELETE FROM metric_1m WHERE bucket < ?').run(now - this.retention.oneMinuteMs);
+      this.db.prepare('DELETE FROM metric_1h WHERE bucket < ?').run(now - this.retention.oneHourMs);
+      this.setWatermark('metrics.rollup.1m', minuteEnd);
+      this.setWatermark('metrics.rollup.1h', hourEnd);
+    })();
+  }
+
+  /**
+   * Points for each endpoint, at most `maxPoints` each (about one per pixel). Reads the finest
+   * table that still holds the start of the range, and stitches on what has not been rolled up
+   * yet (1-hour buckets, then 1-minute, then raw past the watermarks), so the newest minutes
+   * are never missing from a long-range chart.
+   */
+  series(query: SeriesQuery, now: number = Date.now()): SeriesResult[] {
+    const span = Math.max(1, query.to - query.from);
+    const maxPoints = Math.max(1, Math.floor(query.maxPoints));
+    let resolution: Resolution;
+    if (query.from >= now - this.retention.rawMs) resolution = 'raw';
+    else if (query.from >= now - this.retention.oneMinuteMs) resolution = '1m';
+    else resolution = '1h';
+    const native = resolution === '1h' ? HOUR : resolution === '1m' ? MINUTE : 1;
+    // Whole native buckets per step, so a point's bucket never straddles two rollup rows.
+    const step = Math.ceil(Math.max(Math.ceil(span / maxPoints), native) / native) * native;
+    const wm1m = this.watermark('metrics.rollup.1m', 0);
+    const wm1h = this.watermark('metrics.rollup.1h', 0);
+
+    const parts: string[] = [];
+    const params: number[] = [];
+    const part = (table: string, timeCol: string, sumExpr: string, countExpr: string, lo: number, hi: number) => {
+      parts.push(
+        `SELECT (${timeCol} / ${step}) * ${step} AS t, ${sumExpr} AS s, ${countExpr} AS c FROM ${table}
+         WHERE series_id = ? AND ${timeCol} >= ? AND ${timeCol} < ?`,
+      );
+      params.push(lo, hi);
+    };
+    const to = query.to + 1;
+    if (resolution === '1h') {
+      part('metric_1h', 'bucket', 'sum', 'count', query.from, Math.min(to, wm1h));
+      part('metric_1m', 'bucket', 'sum', 'count', Math.max(query.from, wm1h), Math.min(to, wm1m));
+      part('metric_raw', 'ts', 'value', '1', Math.max(query.from, wm1m), to);
+    } else if (resolution === '1m') {
+      part('metric_1m', 'bucket', 'sum', 'count', query.from, Math.min(to, wm1m));
+      part('metric_raw', 'ts', 'value', '1', Math.max(query.from, wm1m), to);
+    } else {
+      part('metric_raw', 'ts', 'value', '1', query.from, to);
+    }
+    const sql = `SELECT t, sum(s) / sum(c) AS v FROM (${parts.join(' UNION ALL ')}) GROUP BY t ORDER BY t`;
+    const stmt = this.db.prepare(sql).raw(true);
+    return query.endpointIds.map((endpointId) => {
+      const id = this.lookupSeries(endpointId, query.metric);
+      const args: number[] = [];
+      for (let i = 0; i < params.length; i += 2) args.push(id ?? -1, params[i]!, params[i + 1]!);
+      const rows = id === undefined ? [] : (stmt.all(...args) as Array<[number, number]>);
+      return { endpointId, metric: query.metric, resolution, stepMs: step, points: rows.slice(-maxPoints) };
+    });
+  }
+
+  /**
+   * Endpoints ranked by their mean of `metric` over [from, to]: the fleet-wide "top N" used by
+   * tables and the CLI. Reads 1-minute rollups, falling back to raw for the current minute.
+   */
+  top(metric: MetricName, from: number, to: number, limit: number, order: 'desc' | 'asc' = 'desc') {
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    return this.db
+      .prepare(
+        `SELECT s.endpoint_id AS endpointId, sum(r.sum) / sum(r.count) AS value
+         FROM metric_1m r JOIN metric_series s ON s.id = r.series_id
+         WHERE s.metric = ? AND r.bucket >= ? AND r.bucket <= ?
+         GROUP BY r.series_id ORDER BY value ${dir} LIMIT ?`,
+      )
+      .all(metric, from, to, limit) as Array<{ endpointId: string; value: number }>;
+  }
+
+  private lookupSeries(endpointId: string, metric: MetricName): number | undefined {
+    const key = `${endpointId}\u0000${metric}`;
+    const cached = this.seriesIds.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.findSeries.get(endpointId, metric);
+    if (row) this.seriesIds.set(key, row.id);
+    return row?.id;
+  }
+
+  private watermark(key: string, fallback: number): number {
+    const row = this.db.prepare('SELECT value FROM app_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? Number(row.value) : fallback;
+  }
+
+  private setWatermark(key: string, value: number): void {
+    this.db.prepare('INSERT OR REPLACE INTO app_meta (key, value) VALUES (?, ?)').run(key, String(value));
+  }
+}

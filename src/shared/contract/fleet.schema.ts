@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { canonicalMetricNames } from '../fleet/metrics';
+
+export const metricNameSchema = z.enum(canonicalMetricNames);
+
+export const healthStatusSchema = z.enum(['ok', 'warning', 'critical', 'unknown']);
+export type HealthStatus = z.infer<typeof healthStatusSchema>;
+
+export const healthSchema = z.object({
+  status: healthStatusSchema,
+  /** Always in words: "p95 1.9 s > 1.2 s for 3 min", "no data for 5 min". */
+  reason: z.string(),
+  since: z.number().int().nullable(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+/** live: fresh from a source; stale: older than staleAfterSeconds; offline: every source down, cached. */
+export const freshnessSchema = z.object({
+  state: z.enum(['live', 'stale', 'offline', 'unknown']),
+  at: z.number().int().nullable(),
+});
+export type Freshness = z.infer<typeof freshnessSchema>;
+
+export const metricValueSchema = z.object({ value: z.number(), at: z.number().int() });
+
+export const endpointSchema = z.object({
+  /** Stable across restarts: `<cluster>:<namespace>:<name>` for Kubernetes, `<source>:<model>` for hosted APIs. */
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  version: z.string(),
+  source: z.string(),
+  sourceKind: z.string(),
+  cluster: z.string(),
+  region: z.string(),
+  namespace: z.string().nullable(),
+  runtime: z.string(),
+  target: z.object({ kind: z.string(), name: z.string() }),
+  /** Versions served together (an InferenceService, a shared Service); null when alone. */
+  group: z.string().nullable(),
+  trafficPercent: z.number().nullable(),
+  replicas: z.object({ desired: z.number().int(), ready: z.number().int() }),
+  gpus: z.number(),
+  gpuType: z.string().nullable(),
+  nodes: z.array(z.string()),
+  hourlyPriceUsd: z.number().nullable(),
+  url: z.string().nullable(),
+  health: healthSchema,
+  metrics: z.partialRecord(metricNameSchema, metricValueSchema),
+  /** Source metrics that were expected but missing or renamed: shown, never a silent flat line. */
+  missingMetrics: z.array(z.string()),
+  freshness: freshnessSchema,
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+export const sourceKindSchema = z.enum(['kubernetes', 'prometheus', 'scrape', 'openai']);
+export type SourceKind = z.infer<typeof sourceKindSchema>;
+
+export const sourceStatusSchema = z.object({
+  state: z.enum(['connecting', 'ok', 'degraded', 'error', 'disabled']),
+  reason: z.string(),
+  lastOkAt: z.number().int().nullable(),
+  /** When the source will try again after an error (backoff), if it will. */
+  retryAt: z.number().int().nullable(),
+});
+export type SourceStatus = z.infer<typeof sourceStatusSchema>;
+
+export const sourceSchema = z.object({
+  id: z.string(),
+  kind: sourceKindSchema,
+  name: z.string(),
+  /** Kind-specific settings without secrets; keys are referenced, never copied here. */
+  config: z.record(z.string(), z.unknown()),
+  builtIn: z.boolean(),
+  status: sourceStatusSchema,
+});
+export type Source = z.infer<typeof sourceSchema>;
+
+export const fleetSummarySchema = z.object({
+  endpoints: z.object({
+    total: z.number().int(),
+    ok: z.number().int(),
+    warning: z.number().int(),
+    critical: z.number().int(),
+    unknown: z.number().int(),
+  }),
+  requestRate: z.number(),
+  /** Request-weighted mean of endpoint p95s (an approximation, documented in the UI). */
+  latencyP95: z.number().nullable(),
+  errorRate: z.number().nullable(),
+  gpusInUse: z.number(),
+  spendPerHour: z.number(),
+  spendToday: z.number(),
+  freshness: freshnessSchema,
+  sources: z.object({ total: z.number().int(), ok: z.number().int(), failing: z.number().int() }),
+});
+export type FleetSummary = z.infer<typeof fleetSummarySchema>;
+
+const sortableFields = ['name', 'model', 'cluster', 'region', 'health', 'replicas', 'gpus', ...canonicalMetricNames] as const;
+
+export const endpointsQuerySchema = z
+  .object({
+    /** Free text over name, model, version, cluster, region, namespace. */
+    text: z.string().max(200).optional(),
+    source: z.array(z.string()).optional(),
+    cluster: z.array(z.string()).optional(),
+    region: z.array(z.string()).optional(),
+    model: z.array(z.string()).optional(),
+    health: z.array(healthStatusSchema).optional(),
+    sort: z.enum(sortableFields).default('name'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(20_000).default(500),
+  })
+  .strict();
+export type EndpointsQuery = z.input<typeof endpointsQuerySchema>;
+
+export const endpointsPageSchema = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(endpointSchema),
+});
+
+export const seriesQuerySchema = z
+  .object({
+    endpointIds: z.array(z.string()).min(1).max(50),
+    metric: metricNameSchema,
+    from: z.number().int(),
+    to: z.number().int(),
+    maxPoints: z.number().int().min(1).max(11_000).default(600),
+  })
+  .strict()
+  .refine((q) => q.to > q.from, { message: '`to` must be after `from` (epoch milliseconds)', path: ['to'] });
+
+export const seriesResultSchema = z.object({
+  metric: metricNameSchema,
+  series: z.array(
+    z.object({
+      endpointId: z.string(),
+      resolution: z.enum(['raw', '1m', '1h']),
+      stepMs: z.number().int(),
+      points: z.array(z.tuple([z.number(), z.number()])),
+    }),
+  ),
+});
