@@ -6,7 +6,11 @@ import { EventBus } from './events/event-bus';
 import { createLogger, type Logger } from './log/logger';
 import { SettingsService } from './settings/settings.service';
 import { openStore, type Store } from './store/database';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createFleetPlane, type ContextLister, type DemoControl } from './fleet/fleet-plane';
+import type { SourceDefinition } from './fleet/sources.service';
+import type { ProviderFactory } from './providers/provider';
+import { createSecretStore, localFileCipher, type SecretCipher } from './secrets/secret-store';
 
 export interface CoreOptions {
   dataDir: string;
@@ -18,6 +22,20 @@ export interface CoreOptions {
   /** Electron's build of better-sqlite3, when the desktop host runs the core. */
   nativeBinding?: string;
   validateResults?: boolean;
+  /** The app's resources/ folder (price tables, built-in runbooks, demo fleet). */
+  resourcesDir?: string;
+  /** Source kinds this build can use. */
+  providers?: readonly ProviderFactory[];
+  /** Sources from flags rather than the database (the demo fleet). */
+  builtInSources?: Array<Omit<SourceDefinition, 'builtIn'>>;
+  demo?: DemoControl;
+  listContexts?: ContextLister;
+  /** How secrets are sealed: Electron's safeStorage on the desktop, a local key file otherwise. */
+  secretCipher?: SecretCipher;
+  /** Fleet tick (health, spend, deltas); default 5 s. */
+  tickMs?: number;
+  /** The clock (tests drive time explicitly). */
+  now?: () => number;
 }
 
 /** What a host holds: one call path, one event stream, one shutdown. */
@@ -27,6 +45,8 @@ export interface Core {
   readonly dataDir: string;
   readonly log: Logger;
   readonly store: Store;
+  /** Runs one fleet pass now (health, spend, delta) instead of waiting for the timer. */
+  tick(): void;
   close(): Promise<void>;
 }
 
@@ -49,8 +69,25 @@ export function startCore(options: CoreOptions): Core {
     startedAt: Date.now(),
   });
   const settings = new SettingsService(store.db, log);
+  const secrets = createSecretStore(options.dataDir, options.secretCipher ?? localFileCipher(options.dataDir));
+  const plane = createFleetPlane({
+    db: store.db,
+    log,
+    bus,
+    settings,
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir ?? resolve(import.meta.dirname, '..', '..', 'resources'),
+    factories: options.providers ?? [],
+    secrets,
+    ...(options.builtInSources ? { builtInSources: options.builtInSources } : {}),
+    ...(options.demo ? { demo: options.demo } : {}),
+    ...(options.listContexts ? { listContexts: options.listContexts } : {}),
+    ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
 
   const handlers: HandlerMap = {
+    ...plane.handlers,
     'app.info': () => app.info(),
     'app.health': () => {
       const health = app.health();
@@ -66,7 +103,12 @@ export function startCore(options: CoreOptions): Core {
   });
 
   app.health();
-  const timer = setInterval(() => bus.emit('app.status', app.status()), options.statusIntervalMs ?? 5000);
+  plane.start();
+  const timer = setInterval(() => {
+    const fresh = plane.dataFreshAt();
+    if (fresh !== null) app.markFresh(fresh);
+    bus.emit('app.status', app.status());
+  }, options.statusIntervalMs ?? 5000);
   timer.unref();
 
   let closed = false;
@@ -82,10 +124,12 @@ export function startCore(options: CoreOptions): Core {
     dataDir: options.dataDir,
     log,
     store,
+    tick: () => void plane.fleet.tick(),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      await plane.stop();
       store.close();
       log.info('core stopped', { dataDir: options.dataDir });
     },

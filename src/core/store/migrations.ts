@@ -99,6 +99,17 @@ export const migrations: readonly Migration[] = [
           max         REAL NOT NULL,
           PRIMARY KEY (series_id, bucket)
         ) STRICT, WITHOUT ROWID;
+        CREATE TABLE spend_daily (
+          day         TEXT NOT NULL,
+          endpoint_id TEXT NOT NULL,
+          usd         REAL NOT NULL,
+          PRIMARY KEY (day, endpoint_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE slo_overrides (
+          model       TEXT PRIMARY KEY,
+          slo         TEXT NOT NULL,
+          updated_at  INTEGER NOT NULL
+        ) STRICT;
         CREATE TABLE metric_1h (
           series_id   INTEGER NOT NULL,
           bucket      INTEGER NOT NULL,

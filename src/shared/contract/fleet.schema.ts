@@ -43,7 +43,10 @@ export const endpointSchema = z.object({
   gpus: z.number(),
   gpuType: z.string().nullable(),
   nodes: z.array(z.string()),
+  /** Current spend rate, USD per hour (GPU time or tokens); null when no price is known. */
   hourlyPriceUsd: z.number().nullable(),
+  /** Spend accrued since local midnight, USD. */
+  spendTodayUsd: z.number(),
   url: z.string().nullable(),
   health: healthSchema,
   metrics: z.partialRecord(metricNameSchema, metricValueSchema),
@@ -143,3 +146,62 @@ export const seriesResultSchema = z.object({
     }),
   ),
 });
+
+export const podInfoSchema = z.object({
+  name: z.string(),
+  node: z.string().nullable(),
+  phase: z.string(),
+  ready: z.boolean(),
+  restarts: z.number().int(),
+});
+
+export const nodeInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  cluster: z.string(),
+  zone: z.string().nullable(),
+  instanceType: z.string().nullable(),
+  gpuProduct: z.string().nullable(),
+  gpuCapacity: z.number(),
+  gpuAllocated: z.number(),
+  ready: z.boolean(),
+  problems: z.array(z.string()),
+  hourlyPriceUsd: z.number().nullable(),
+});
+
+export const eventInfoSchema = z.object({
+  type: z.enum(['Normal', 'Warning']),
+  reason: z.string(),
+  message: z.string(),
+  at: z.number().int(),
+  count: z.number().int(),
+});
+
+export const endpointDetailSchema = z.object({
+  endpoint: endpointSchema,
+  pods: z.array(podInfoSchema),
+  nodes: z.array(nodeInfoSchema),
+  events: z.array(eventInfoSchema),
+  /** Other versions served with it (same InferenceService or Service), for the traffic split. */
+  siblings: z.array(endpointSchema),
+});
+
+export const fleetDeltaSchema = z.object({
+  at: z.number().int(),
+  upserted: z.array(endpointSchema),
+  removed: z.array(z.string()),
+  /** Latest values per endpoint that got new samples, in canonicalMetricNames order. */
+  metrics: z.record(z.string(), z.array(z.number().nullable())),
+  summary: fleetSummarySchema,
+});
+
+export const sloSchema = z
+  .object({
+    latencyP95WarnS: z.number().positive(),
+    latencyP95CritS: z.number().positive(),
+    errorRateWarn: z.number().min(0).max(1),
+    errorRateCrit: z.number().min(0).max(1),
+    forSeconds: z.number().int().min(0).max(3600),
+    noDataSeconds: z.number().int().min(30).max(86_400),
+  })
+  .strict();

@@ -2,6 +2,19 @@ import { z } from 'zod';
 import { command, event } from './define';
 import { appHealthSchema, appInfoSchema, appStatusSchema } from './app.schema';
 import { settingsPatchSchema, settingsSchema } from './settings.schema';
+import {
+  endpointDetailSchema,
+  endpointsPageSchema,
+  endpointsQuerySchema,
+  fleetDeltaSchema,
+  fleetSummarySchema,
+  seriesQuerySchema,
+  seriesResultSchema,
+  sloSchema,
+  sourceKindSchema,
+  sourceSchema,
+} from './fleet.schema';
+import { demoFaultArgsSchema, demoFaultSchema } from './demo.schema';
 
 const noArgs = z.object({}).strict();
 
@@ -30,12 +43,106 @@ export const commands = {
     args: settingsPatchSchema,
     result: settingsSchema,
   }),
+  'fleet.summary': command({
+    summary: 'Fleet figures: endpoints by health, requests/s, p95, errors, GPUs, spend, freshness.',
+    args: noArgs,
+    result: fleetSummarySchema,
+  }),
+  'fleet.endpoints': command({
+    summary: 'Endpoints, filtered by text and facets, sorted and paged.',
+    args: endpointsQuerySchema,
+    result: endpointsPageSchema,
+  }),
+  'fleet.endpoint': command({
+    summary: 'One endpoint with its pods, nodes, recent events and sibling versions.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: endpointDetailSchema,
+  }),
+  'metrics.series': command({
+    summary: 'A canonical metric over time for up to 50 endpoints, bounded to maxPoints each.',
+    args: seriesQuerySchema,
+    result: seriesResultSchema,
+  }),
+  'sources.list': command({
+    summary: 'Configured sources and their status.',
+    args: noArgs,
+    result: z.array(sourceSchema),
+  }),
+  'sources.add': command({
+    summary: 'Adds a source (Kubernetes, Prometheus, direct scrape, OpenAI-compatible) and starts it.',
+    args: z.object({ kind: sourceKindSchema, name: z.string().min(1).max(80), config: z.record(z.string(), z.unknown()) }).strict(),
+    result: sourceSchema,
+  }),
+  'sources.test': command({
+    summary: 'Checks a source (configured, or a draft) without adding it.',
+    args: z
+      .object({ id: z.string().optional(), kind: sourceKindSchema.optional(), config: z.record(z.string(), z.unknown()).optional() })
+      .strict(),
+    result: z.object({ ok: z.boolean(), message: z.string(), details: z.array(z.string()) }),
+  }),
+  'sources.remove': command({
+    summary: 'Stops and removes a source and forgets what it reported.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: z.object({ removed: z.string() }),
+  }),
+  'sources.contexts': command({
+    summary: 'Kubeconfig contexts found (KUBECONFIG or ~/.kube/config, or a given file), to offer in Settings.',
+    args: z.object({ kubeconfigPath: z.string().optional() }).strict(),
+    result: z.object({
+      files: z.array(z.string()),
+      contexts: z.array(z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().nullable() })),
+      error: z.string().nullable(),
+    }),
+  }),
+  'secrets.set': command({
+    summary: 'Stores a secret (an API key) under a name that sources reference; never returned.',
+    args: z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), value: z.string().min(1).max(16_384) }).strict(),
+    result: z.object({ name: z.string(), protection: z.string() }),
+  }),
+  'secrets.list': command({
+    summary: 'Names of stored secrets (never their values) and how they are protected.',
+    args: noArgs,
+    result: z.object({ names: z.array(z.string()), protection: z.string() }),
+  }),
+  'secrets.delete': command({
+    summary: 'Deletes a stored secret.',
+    args: z.object({ name: z.string().min(1) }).strict(),
+    result: z.object({ deleted: z.boolean() }),
+  }),
+  'slos.list': command({
+    summary: 'SLO overrides per model (defaults apply by model kind otherwise).',
+    args: noArgs,
+    result: z.record(z.string(), sloSchema),
+  }),
+  'slos.set': command({
+    summary: "Sets a model's SLO thresholds.",
+    args: z.object({ model: z.string().min(1), slo: sloSchema.partial() }).strict(),
+    result: sloSchema,
+  }),
+  'demo.fault': command({
+    summary: 'Injects a fault into the demo fleet: latency_spike, error_burst, crash_loop, gpu_xid, traffic_surge, cost_spike.',
+    args: demoFaultArgsSchema,
+    result: demoFaultSchema,
+  }),
+  'demo.faults': command({
+    summary: 'Faults active in the demo fleet.',
+    args: noArgs,
+    result: z.array(demoFaultSchema),
+  }),
 } as const;
 
 export const events = {
   'app.status': event({
     summary: 'Database health, data directory and data freshness, sent on change and every few seconds.',
     payload: appStatusSchema,
+  }),
+  'fleet.delta': event({
+    summary: 'What changed in the fleet since the last tick: records, compact metrics, the summary.',
+    payload: fleetDeltaSchema,
+  }),
+  'sources.status': event({
+    summary: 'A source changed state (connecting, ok, degraded, error) with its reason.',
+    payload: sourceSchema,
   }),
 } as const;
 
@@ -62,5 +169,7 @@ export const isEventName = (name: unknown): name is EventName =>
 
 export * from './app.schema';
 export * from './settings.schema';
+export * from './fleet.schema';
+export * from './demo.schema';
 export { command, event } from './define';
 export type { CommandSpec, EventSpec } from './define';

@@ -14,9 +14,12 @@ const refusal = (fn: () => unknown): FleetError => {
 };
 
 describe('the command contract', () => {
-  it('declares the first commands and events, each with a summary and runtime schemas', () => {
-    expect(commandNames).toEqual(['app.info', 'app.health', 'settings.get', 'settings.set']);
-    expect(eventNames).toEqual(['app.status']);
+  it('declares every command and event with a summary and runtime schemas, named domain.verb', () => {
+    expect(commandNames).toEqual(
+      expect.arrayContaining(['app.info', 'app.health', 'settings.get', 'settings.set', 'fleet.summary', 'fleet.endpoints', 'fleet.endpoint', 'metrics.series', 'sources.list', 'sources.add', 'sources.test', 'sources.remove', 'demo.fault']),
+    );
+    expect(eventNames).toEqual(expect.arrayContaining(['app.status', 'fleet.delta', 'sources.status']));
+    for (const name of [...commandNames, ...eventNames]) expect(name).toMatch(/^[a-z]+\.[a-z]+$/);
     for (const name of commandNames) {
       expect(commands[name].summary.length).toBeGreaterThan(10);
       expect(typeof commands[name].args.safeParse).toBe('function');

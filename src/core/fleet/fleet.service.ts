@@ -1,0 +1,292 @@
+import type Database from 'better-sqlite3';
+import type { Endpoint, FleetSummary, Freshness, Health, SourceStatus } from '../../shared/contract/fleet.schema';
+import { canonicalMetricNames, type MetricName } from '../../shared/fleet/metrics';
+import { defaultSlo, evaluateHealth, type BreachState, type Slo } from '../../shared/fleet/slo';
+import { gpuSpendPerHour, localDay, spendOver, tokenSpendPerHour } from '../../shared/fleet/spend';
+import type { Logger } from '../log/logger';
+import type { MetricsStore, Sample } from '../metrics/metrics.store';
+import type { InventoryCache, InventoryChange } from './inventory.cache';
+import type { EndpointRecord } from './inventory.types';
+import type { PriceBook } from './price-book';
+import { sloFor, type SloBook } from './slo-book';
+
+type Latest = Partial<Record<MetricName, { value: number; at: number }>>;
+
+export interface FleetDelta {
+  at: number;
+  /** Endpoints whose inventory, health or freshness changed (whole records). */
+  upserted: Endpoint[];
+  removed: string[];
+  /** Latest values for endpoints that got new samples, in `canonicalMetricNames` order. */
+  metrics: Record<string, Array<number | null>>;
+  summary: FleetSummary;
+}
+
+export interface FleetServiceOptions {
+  db: Database.Database;
+  inventory: InventoryCache;
+  metrics: MetricsStore;
+  prices: PriceBook;
+  slos: SloBook;
+  log: Logger;
+  staleAfterMs: () => number;
+  /** Status of each source, for freshness (offline when all of an endpoint's sources are down). */
+  sourceStatus: (sourceId: string) => SourceStatus | undefined;
+  sourceKind: (sourceId: string) => string;
+  emit: (delta: FleetDelta) => void;
+  now?: () => number;
+}
+
+/**
+ * Joins what the sources report into the contract's Endpoint records: inventory + latest
+ * canonical metrics + spend + health (from SLOs) + freshness. Runs one tick every few seconds
+ * and emits only what changed.
+ */
+export class FleetService {
+  private readonly latest = new Map<string, Latest>();
+  private readonly breach = new Map<string, BreachState>();
+  private readonly health = new Map<string, Health>();
+  private readonly missing = new Map<string, string[]>();
+  private readonly spendToday = new Map<string, number>();
+  private readonly emitted = new Map<string, string>();
+  private readonly dirtyMetrics = new Set<string>();
+  private readonly removedSinceTick = new Set<string>();
+  private day: string;
+  private lastTick: number;
+  private readonly now: () => number;
+  private readonly saveSpend: Database.Statement<[string, string, number]>;
+
+  constructor(private readonly o: FleetServiceOptions) {
+    this.now = o.now ?? Date.now;
+    this.lastTick = this.now();
+    this.day = localDay(this.lastTick);
+    this.saveSpend = o.db.prepare('INSERT OR REPLACE INTO spend_daily (day, endpoint_id, usd) VALUES (?, ?, ?)');
+    const rows = o.db.prepare('SELECT endpoint_id, usd FROM spend_daily WHERE day = ?').all(this.day) as Array<{ endpoint_id: string; usd: number }>;
+    for (const r of rows) this.spendToday.set(r.endpoint_id, r.usd);
+    this.loadLatestFromCache();
+  }
+
+  /** Cache first: the newest stored value of each metric, so a restart shows figures at once. */
+  private loadLatestFromCache(): void {
+    const rows = this.o.db
+      .prepare(
+        `SELECT s.endpoint_id AS id, s.metric AS metric, r.ts AS ts, r.value AS value
+         FROM metric_series s JOIN metric_raw r ON r.series_id = s.id
+         WHERE r.ts = (SELECT max(ts) FROM metric_raw WHERE series_id = s.id)`,
+      )
+      .all() as Array<{ id: string; metric: MetricName; ts: number; value: number }>;
+    for (const r of rows) {
+      const l = this.latest.get(r.id) ?? {};
+      l[r.metric] = { value: r.value, at: r.ts };
+      this.latest.set(r.id, l);
+    }
+  }
+
+  onSamples(samples: readonly Sample[]): void {
+    if (samples.length === 0) return;
+    this.o.metrics.write(samples);
+    for (const s of samples) {
+      const l = this.latest.get(s.endpointId) ?? {};
+      const prev = l[s.metric];
+      if (!prev || prev.at <= s.ts) l[s.metric] = { value: s.value, at: s.ts };
+      this.latest.set(s.endpointId, l);
+      this.dirtyMetrics.add(s.endpointId);
+    }
+  }
+
+  onInventory(change: InventoryChange): void {
+    for (const id of change.endpoints.removed) {
+      this.latest.delete(id);
+      this.breach.delete(id);
+      this.health.delete(id);
+      this.emitted.delete(id);
+      this.removedSinceTick.add(id);
+    }
+  }
+
+  onMissingMetrics(endpointId: string, missing: string[]): void {
+    this.missing.set(endpointId, missing);
+  }
+
+  /**
+   * One pass over the fleet: spend accrues, spend_per_hour is sampled, health is evaluated,
+   * and the changes since the last tick are emitted as one delta.
+   */
+  tick(): FleetDelta {
+    const now = this.now();
+    const dt = Math.max(0, now - this.lastTick);
+    this.lastTick = now;
+    const today = localDay(now);
+    if (today !== this.day) {
+      this.day = today;
+      this.spendToday.clear();
+    }
+    const spendSamples: Sample[] = [];
+    const upserted: Endpoint[] = [];
+    const metrics: Record<string, Array<number | null>> = {};
+    const save = this.o.db.transaction(() => {
+      for (const rec of this.o.inventory.endpoints()) {
+        const spend = this.spendPerHour(rec);
+        if (spend !== null) {
+          spendSamples.push({ endpointId: rec.id, metric: 'spend_per_hour', ts: now, value: spend });
+          const usd = (this.spendToday.get(rec.id) ?? 0) + spendOver(spend, dt);
+          this.spendToday.set(rec.id, usd);
+          this.saveSpend.run(this.day, rec.id, usd);
+        }
+      }
+    });
+    save();
+    this.onSamples(spendSamples);
+
+    for (const rec of this.o.inventory.endpoints()) {
+      const latest = this.latest.get(rec.id) ?? {};
+      const slo: Slo = sloFor(this.o.slos, rec.model, rec.name);
+      const r = evaluateHealth(
+        { now, slo, metrics: latest, replicas: rec.replicas },
+        this.breach.get(rec.id) ?? {},
+        this.health.get(rec.id),
+      );
+      this.breach.set(rec.id, r.state);
+      this.health.set(rec.id, r.health);
+      const endpoint = this.toEndpoint(rec, now);
+      // Metrics travel separately (compact); the record is re-sent only when something else changed.
+      const key = JSON.stringify({ ...endpoint, metrics: undefined, freshness: endpoint.freshness.state, health: { ...endpoint.health } });
+      if (this.emitted.get(rec.id) !== key) {
+        this.emitted.set(rec.id, key);
+        upserted.push(endpoint);
+      }
+      if (this.dirtyMetrics.has(rec.id)) {
+        metrics[rec.id] = canonicalMetricNames.map((m) => latest[m]?.value ?? null);
+      }
+    }
+    this.dirtyMetrics.clear();
+    const removed = [...this.removedSinceTick];
+    this.removedSinceTick.clear();
+    const delta: FleetDelta = { at: now, upserted, removed, metrics, summary: this.summary() };
+    this.o.emit(delta);
+    return delta;
+  }
+
+  endpointIds(): string[] {
+    return this.o.inventory.endpoints().map((e) => e.id);
+  }
+
+  endpoint(id: string): Endpoint | undefined {
+    const rec = this.o.inventory.endpoint(id);
+    return rec ? this.toEndpoint(rec, this.now()) : undefined;
+  }
+
+  all(): Endpoint[] {
+    const now = this.now();
+    return this.o.inventory.endpoints().map((rec) => this.toEndpoint(rec, now));
+  }
+
+  summary(): FleetSummary {
+    const now = this.now();
+    const counts = { total: 0, ok: 0, warning: 0, critical: 0, unknown: 0 };
+    let requestRate = 0;
+    let p95Weighted = 0;
+    let errWeighted = 0;
+    let weight = 0;
+    let gpus = 0;
+    let spendPerHour = 0;
+    let spendToday = 0;
+    let newest: number | null = null;
+    for (const rec of this.o.inventory.endpoints()) {
+      counts.total++;
+      counts[this.health.get(rec.id)?.status ?? 'unknown']++;
+      const l = this.latest.get(rec.id) ?? {};
+      const rps = l.request_rate?.value ?? 0;
+      requestRate += rps;
+      if (l.latency_p95 && rps > 0) p95Weighted += l.latency_p95.value * rps;
+      if (l.error_rate && rps > 0) errWeighted += l.error_rate.value * rps;
+      if (rps > 0 && (l.latency_p95 || l.error_rate)) weight += rps;
+      gpus += rec.gpusPerReplica * rec.pods.filter((p) => p.node !== null).length;
+      spendPerHour += l.spend_per_hour?.value ?? 0;
+      spendToday += this.spendToday.get(rec.id) ?? 0;
+      for (const m of Object.values(l)) if (m && m.at <= now && (newest === null || m.at > newest)) newest = m.at;
+    }
+    return {
+      endpoints: counts,
+      requestRate,
+      latencyP95: weight > 0 ? p95Weighted / weight : null,
+      errorRate: weight > 0 ? errWeighted / weight : null,
+      gpusInUse: gpus,
+      spendPerHour,
+      spendToday,
+      freshness: this.freshness(newest, now, this.o.inventory.endpoints().map((e) => this.o.inventory.sourceOf('endpoint', e.id) ?? '')),
+      sources: { total: 0, ok: 0, failing: 0 },
+    };
+  }
+
+  spendTodayFor(id: string): number {
+    return this.spendToday.get(id) ?? 0;
+  }
+
+  private spendPerHour(rec: EndpointRecord): number | null {
+    if (rec.target.kind === 'hosted') {
+      const l = this.latest.get(rec.id) ?? {};
+      const price = rec.tokenPrice ? { input: rec.tokenPrice.input * 1e6, output: rec.tokenPrice.output * 1e6 } : this.o.prices.tokenPrice(rec.model);
+      if (!price) return null;
+      return tokenSpendPerHour(l.tokens_in_rate?.value ?? 0, l.tokens_out_rate?.value ?? 0, price);
+    }
+    const perNode = new Map<string, number>();
+    for (const pod of rec.pods) if (pod.node) perNode.set(pod.node, (perNode.get(pod.node) ?? 0) + rec.gpusPerReplica);
+    if (perNode.size === 0) return rec.gpusPerReplica > 0 ? 0 : null;
+    return gpuSpendPerHour(
+      [...perNode].map(([nodeName, gpus]) => {
+        const node = this.o.inventory.node(`${rec.cluster}:${nodeName}`);
+        return {
+          gpus,
+          nodeGpus: node?.gpuCapacity ?? 0,
+          nodeHourlyUsd: node ? this.o.prices.nodeHourly(node.instanceType, node.hourlyPriceUsd) : null,
+        };
+      }),
+    );
+  }
+
+  private freshness(newest: number | null, now: number, sourceIds: string[]): Freshness {
+    const statuses = [...new Set(sourceIds)].map((id) => this.o.sourceStatus(id));
+    const allDown = statuses.length > 0 && statuses.every((s) => s?.state === 'error');
+    if (allDown) return { state: 'offline', at: newest ?? Math.max(0, ...statuses.map((s) => s?.lastOkAt ?? 0)) };
+    if (newest === null) return { state: 'unknown', at: null };
+    return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
+  }
+
+  private toEndpoint(rec: EndpointRecord, now: number): Endpoint {
+    const sourceId = this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown';
+    const latest = this.latest.get(rec.id) ?? {};
+    const scheduled = rec.pods.filter((p) => p.node !== null).length;
+    const newest = Object.values(latest).reduce<number | null>((acc, m) => (m && (acc === null || m.at > acc) ? m.at : acc), null);
+    const gpuNode = rec.nodes[0] ? this.o.inventory.node(`${rec.cluster}:${rec.nodes[0]}`) : undefined;
+    const spend = latest.spend_per_hour?.value ?? null;
+    return {
+      id: rec.id,
+      name: rec.name,
+      model: rec.model,
+      version: rec.version,
+      source: sourceId,
+      sourceKind: this.o.sourceKind(sourceId),
+      cluster: rec.cluster,
+      region: rec.region,
+      namespace: rec.namespace,
+      runtime: rec.runtime,
+      target: rec.target,
+      group: rec.group,
+      trafficPercent: rec.trafficPercent,
+      replicas: rec.replicas,
+      gpus: rec.gpusPerReplica * scheduled,
+      gpuType: rec.gpuType ?? gpuNode?.gpuProduct ?? null,
+      nodes: rec.nodes,
+      hourlyPriceUsd: spend,
+      spendTodayUsd: this.spendToday.get(rec.id) ?? 0,
+      url: rec.url,
+      health: this.health.get(rec.id) ?? { status: 'unknown', reason: 'not evaluated yet', since: null },
+      metrics: latest,
+      missingMetrics: this.missing.get(rec.id) ?? [],
+      freshness: this.freshness(newest, now, [sourceId]),
+    };
+  }
+}
+
+export { defaultSlo };
