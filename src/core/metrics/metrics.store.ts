@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { MetricName } from '../../shared/fleet/metrics';
+import { canonicalMetricNames, type MetricName } from '../../shared/fleet/metrics';
+
+const metricIndex = new Map<string, number>(canonicalMetricNames.map((m, i) => [m, i]));
 
 export interface Sample {
   endpointId: string;
@@ -51,7 +53,8 @@ const HOUR = 3600_000;
  * late samples are absorbed and a crash mid-rollup loses nothing (raw is still there).
  */
 export class MetricsStore {
-  private readonly seriesIds = new Map<string, number>();
+  /** endpoint id -> series id per metric (by canonical index); no string building per sample. */
+  private readonly seriesIds = new Map<string, Array<number | undefined>>();
   private readonly insertRaw: Database.Statement<[number, number, number]>;
   private readonly findSeries: Database.Statement<[string, string], { id: number }>;
   private readonly insertSeries: Database.Statement<[string, string], { id: number }>;
@@ -65,7 +68,8 @@ export class MetricsStore {
     this.findSeries = db.prepare('SELECT id FROM metric_series WHERE endpoint_id = ? AND metric = ?');
     this.insertSeries = db.prepare('INSERT INTO metric_series (endpoint_id, metric) VALUES (?, ?) RETURNING id');
     this.writeBatch = db.transaction((samples: readonly Sample[]) => {
-      for (const s of samples) {
+      for (let i = 0; i < samples.length; i++) {
+        const s = samples[i]!;
         if (!Number.isFinite(s.value)) continue;
         this.insertRaw.run(this.seriesId(s.endpointId, s.metric), Math.round(s.ts), s.value);
       }
@@ -73,11 +77,13 @@ export class MetricsStore {
   }
 
   seriesId(endpointId: string, metric: MetricName): number {
-    const key = `${endpointId}\u0000${metric}`;
-    let id = this.seriesIds.get(key);
+    let ids = this.seriesIds.get(endpointId);
+    if (ids === undefined) this.seriesIds.set(endpointId, (ids = []));
+    const index = metricIndex.get(metric)!;
+    let id = ids[index];
     if (id === undefined) {
       id = (this.findSeries.get(endpointId, metric) ?? this.insertSeries.get(endpointId, metric))!.id;
-      this.seriesIds.set(key, id);
+      ids[index] = id;
     }
     return id;
   }
@@ -184,17 +190,20 @@ export class MetricsStore {
         `SELECT s.endpoint_id AS endpointId, sum(r.sum) / sum(r.count) AS value
          FROM metric_1m r JOIN metric_series s ON s.id = r.series_id
          WHERE s.metric = ? AND r.bucket >= ? AND r.bucket <= ?
-         GROUP BY r.series_id ORDER BY value ${dir} LIMIT ?`,
+         GROUP BY s.id ORDER BY value ${dir} LIMIT ?`,
       )
       .all(metric, from, to, limit) as Array<{ endpointId: string; value: number }>;
   }
 
   private lookupSeries(endpointId: string, metric: MetricName): number | undefined {
-    const key = `${endpointId}\u0000${metric}`;
-    const cached = this.seriesIds.get(key);
+    const cached = this.seriesIds.get(endpointId)?.[metricIndex.get(metric)!];
     if (cached !== undefined) return cached;
     const row = this.findSeries.get(endpointId, metric);
-    if (row) this.seriesIds.set(key, row.id);
+    if (row) {
+      let ids = this.seriesIds.get(endpointId);
+      if (ids === undefined) this.seriesIds.set(endpointId, (ids = []));
+      ids[metricIndex.get(metric)!] = row.id;
+    }
     return row?.id;
   }
 
