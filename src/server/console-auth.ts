@@ -1,0 +1,61 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const TOKEN_COOKIE = 'fleetdeck_token';
+
+/**
+ * A fresh 256-bit token per launch. Lens CVE-2021-44458 was a local WebSocket any web page could
+ * open; an unguessable token that only the person who started the console holds closes that.
+ */
+export function createToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Constant-time comparison. Hashing first gives equal-length inputs, so neither the content nor
+ * the length of the expected token leaks through timing.
+ */
+export function tokensEqual(presented: string, expected: string): boolean {
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** HttpOnly keeps it from page scripts; SameSite=Strict keeps other sites' requests from carrying it. */
+export function tokenCookie(token: string): string {
+  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+}
+
+/** Every token the request presents: the Bearer credential and any `fleetdeck_token` cookies. */
+export function presentedTokens(req: IncomingMessage): string[] {
+  const tokens: string[] = [];
+  const authorization = req.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    if (match) tokens.push(match[1]!);
+  }
+  const cookie = req.headers.cookie;
+  if (cookie) {
+    for (const part of cookie.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      if (part.slice(0, eq).trim() === TOKEN_COOKIE) tokens.push(part.slice(eq + 1).trim());
+    }
+  }
+  return tokens;
+}
+
+export type TokenCheck = { ok: true } | { ok: false; reason: 'no token' | 'wrong token' };
+
+/**
+ * The only credentials the API and the events socket accept: header or cookie. A `?token=` in
+ * the query string is deliberately not read here; it only works on the page (console-page.ts).
+ */
+export function checkToken(req: IncomingMessage, expected: string): TokenCheck {
+  const tokens = presentedTokens(req);
+  if (tokens.length === 0) return { ok: false, reason: 'no token' };
+  // Check every candidate (no early exit) so timing does not reveal which one matched.
+  let ok = false;
+  for (const token of tokens) ok = tokensEqual(token, expected) || ok;
+  return ok ? { ok: true } : { ok: false, reason: 'wrong token' };
+}
