@@ -55,7 +55,8 @@ export interface Core {
  * the way out) when the database cannot be used; hosts print it and stop.
  */
 export function startCore(options: CoreOptions): Core {
-  const log = options.log ?? createLogger({ dir: join(options.dataDir, 'logs'), stderr: options.host === 'console' });
+  const log =
+    options.log ?? createLogger({ dir: join(options.dataDir, 'logs'), stderr: options.host === 'console' });
   const store = openStore({
     dataDir: options.dataDir,
     log,
@@ -69,7 +70,10 @@ export function startCore(options: CoreOptions): Core {
     startedAt: Date.now(),
   });
   const settings = new SettingsService(store.db, log);
-  const secrets = createSecretStore(options.dataDir, options.secretCipher ?? localFileCipher(options.dataDir));
+  const secrets = createSecretStore(
+    options.dataDir,
+    options.secretCipher ?? localFileCipher(options.dataDir),
+  );
   const plane = createFleetPlane({
     db: store.db,
     log,

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'fleetdeck_token';
+/**
+ * The session cookie's name carries the port: browsers share cookies across ports of one host,
+ * so two consoles on 127.0.0.1 would otherwise overwrite each other's session.
+ */
+export const tokenCookieName = (port: number) => `fleetdeck_token_${port}`;
 
 /**
  * A fresh 256-bit token per launch. Lens CVE-2021-44458 was a local WebSocket any web page could
@@ -22,12 +26,12 @@ export function tokensEqual(presented: string, expected: string): boolean {
 }
 
 /** HttpOnly keeps it from page scripts; SameSite=Strict keeps other sites' requests from carrying it. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(token: string, cookieName: string): string {
+  return `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
-/** Every token the request presents: the Bearer credential and any `fleetdeck_token` cookies. */
-export function presentedTokens(req: IncomingMessage): string[] {
+/** Every token the request presents: the Bearer credential and any cookies of this console's name. */
+export function presentedTokens(req: IncomingMessage, cookieName: string): string[] {
   const tokens: string[] = [];
   const authorization = req.headers.authorization;
   if (authorization) {
@@ -39,7 +43,7 @@ export function presentedTokens(req: IncomingMessage): string[] {
     for (const part of cookie.split(';')) {
       const eq = part.indexOf('=');
       if (eq < 0) continue;
-      if (part.slice(0, eq).trim() === TOKEN_COOKIE) tokens.push(part.slice(eq + 1).trim());
+      if (part.slice(0, eq).trim() === cookieName) tokens.push(part.slice(eq + 1).trim());
     }
   }
   return tokens;
@@ -51,8 +55,8 @@ export type TokenCheck = { ok: true } | { ok: false; reason: 'no token' | 'wrong
  * The only credentials the API and the events socket accept: header or cookie. A `?token=` in
  * the query string is deliberately not read here; it only works on the page (console-page.ts).
  */
-export function checkToken(req: IncomingMessage, expected: string): TokenCheck {
-  const tokens = presentedTokens(req);
+export function checkToken(req: IncomingMessage, expected: string, cookieName: string): TokenCheck {
+  const tokens = presentedTokens(req, cookieName);
   if (tokens.length === 0) return { ok: false, reason: 'no token' };
   // Check every candidate (no early exit) so timing does not reveal which one matched.
   let ok = false;

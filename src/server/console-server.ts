@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Core } from '../core/core';
 import { handleApiRequest } from './api-routes';
 import { allowedAuthorities, formatAuthority } from './console-address';
-import { checkToken, createToken, tokenCookie, tokensEqual } from './console-auth';
+import { checkToken, createToken, tokenCookie, tokenCookieName, tokensEqual } from './console-auth';
 import { EventsSocket } from './events-socket';
 import { minimalHeaders, securityHeaders, sendError, sendPage, sendText } from './http-responses';
 import { RequestGuard } from './request-guard';
@@ -66,11 +66,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   await listen(server, options.host, options.port);
   const address = server.address() as AddressInfo;
   const port = address.port;
+  const cookieName = tokenCookieName(port);
   const guard = new RequestGuard(allowedAuthorities(options.host, port, address.address));
   const events = new EventsSocket({
     events: core,
     guard,
     token,
+    cookieName,
     warn,
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
@@ -106,7 +108,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
 
     if (isApi) {
-      const auth = checkToken(req, token);
+      const auth = checkToken(req, token, cookieName);
       if (!auth.ok) {
         refused(req, pathname, 401, auth.reason);
         return sendError(
@@ -161,7 +163,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     res.writeHead(302, {
       ...headers,
       Location: '/',
-      'Set-Cookie': tokenCookie(token),
+      'Set-Cookie': tokenCookie(token, cookieName),
       'Cache-Control': 'no-store',
     });
     res.end();

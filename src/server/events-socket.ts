@@ -13,6 +13,8 @@ export interface EventsSocketOptions {
   events: EventSource;
   guard: RequestGuard;
   token: string;
+  /** The session cookie's name (per port). */
+  cookieName: string;
   /** Called with the reason of every refused upgrade and every dropped peer (never the token). */
   warn(message: string, fields: Record<string, unknown>): void;
   heartbeatMs?: number;
@@ -60,7 +62,7 @@ export class EventsSocket {
     if (!host.ok) return this.refuse(socket, req, 403, host.refusal.detail);
     const origin = this.options.guard.checkOrigin(req);
     if (!origin.ok) return this.refuse(socket, req, 403, origin.refusal.detail);
-    const token = checkToken(req, this.options.token);
+    const token = checkToken(req, this.options.token, this.options.cookieName);
     if (!token.ok) return this.refuse(socket, req, 401, `events socket: ${token.reason}`);
     if (pathname !== '/api/v1/events') return this.refuse(socket, req, 404, `no WebSocket at ${pathname}`);
 

@@ -23,7 +23,13 @@ const metrics = new MetricsStore(store.db);
 // An hour of 15 s samples for every endpoint, rolled up into 1-minute buckets.
 for (let t = now - HOUR; t < now; t += 15_000) {
   const batch = [];
-  for (let e = 0; e < ENDPOINTS; e++) batch.push({ endpointId: `c${e % 6}:ns:ep-${e}`, metric: 'latency_p95', ts: t, value: 0.2 + ((e * 7919) % 1000) / 400 + Math.random() * 0.05 });
+  for (let e = 0; e < ENDPOINTS; e++)
+    batch.push({
+      endpointId: `c${e % 6}:ns:ep-${e}`,
+      metric: 'latency_p95',
+      ts: t,
+      value: 0.2 + ((e * 7919) % 1000) / 400 + Math.random() * 0.05,
+    });
   metrics.write(batch);
 }
 metrics.rollup(now);
@@ -45,9 +51,18 @@ for (let i = 0; i < 7; i++) {
   base.push(time(() => scan.get(now - HOUR, now)));
   ours.push(time(() => (top = metrics.top('latency_p95', now - HOUR, now, 50))));
 }
-if (top.length !== 50 || !(top[0].value >= top[49].value)) throw new Error('fleet-query returned a wrong ranking');
+if (top.length !== 50 || !(top[0].value >= top[49].value))
+  throw new Error('fleet-query returned a wrong ranking');
 store.close();
 rmSync(dir, { recursive: true, force: true });
 const value = median(ours);
 const baseline = median(base);
-console.log(JSON.stringify({ bench: 'fleet-query', value: +value.toFixed(1), unit: 'ms', baseline: +baseline.toFixed(1), ratio: +(value / baseline).toFixed(3) }));
+console.log(
+  JSON.stringify({
+    bench: 'fleet-query',
+    value: +value.toFixed(1),
+    unit: 'ms',
+    baseline: +baseline.toFixed(1),
+    ratio: +(value / baseline).toFixed(3),
+  }),
+);

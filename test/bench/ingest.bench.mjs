@@ -24,7 +24,13 @@ const t0 = Date.UTC(2026, 10, 26, 12);
 const samples = [];
 for (let tick = 0; tick < TICKS; tick++) {
   for (let e = 0; e < ENDPOINTS; e++) {
-    for (const metric of canonicalMetricNames) samples.push({ endpointId: `cluster-${e % 6}:ns:endpoint-${e}`, metric, ts: t0 + tick * 15_000, value: Math.random() });
+    for (const metric of canonicalMetricNames)
+      samples.push({
+        endpointId: `cluster-${e % 6}:ns:endpoint-${e}`,
+        metric,
+        ts: t0 + tick * 15_000,
+        value: Math.random(),
+      });
   }
 }
 
@@ -53,7 +59,9 @@ function runBaseline() {
   const db = new Database(join(dir, 'plain.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE metric_raw (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (series_id, ts)) STRICT, WITHOUT ROWID');
+  db.exec(
+    'CREATE TABLE metric_raw (series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY (series_id, ts)) STRICT, WITHOUT ROWID',
+  );
   // The baseline gets its series ids for free (precomputed integers): the floor we measure against.
   const ids = new Map();
   const rows = samples.map((s) => {
@@ -84,4 +92,12 @@ for (let round = 0; round < 3; round++) {
 }
 const value = median(ours);
 const baseline = median(base);
-console.log(JSON.stringify({ bench: 'ingest', value: Math.round(value), unit: 'samples/s', baseline: Math.round(baseline), ratio: +(value / baseline).toFixed(3) }));
+console.log(
+  JSON.stringify({
+    bench: 'ingest',
+    value: Math.round(value),
+    unit: 'samples/s',
+    baseline: Math.round(baseline),
+    ratio: +(value / baseline).toFixed(3),
+  }),
+);

@@ -75,7 +75,11 @@ export class AppService {
       status: walBytes < 64 * 1024 * 1024 ? 'ok' : 'warning',
       detail: `${(walBytes / 1024).toFixed(0)} KiB.`,
     });
-    const worst = checks.some((c) => c.status === 'error') ? 'error' : checks.some((c) => c.status === 'warning') ? 'warning' : 'ok';
+    const worst = checks.some((c) => c.status === 'error')
+      ? 'error'
+      : checks.some((c) => c.status === 'warning')
+        ? 'warning'
+        : 'ok';
     this.lastDatabase = {
       status: worst,
       detail: worst === 'ok' ? 'Database healthy' : (checks.find((c) => c.status !== 'ok')?.detail ?? ''),

@@ -57,11 +57,16 @@ export class CommandRegistry {
       return { ok: true, result };
     } catch (error) {
       if (error instanceof FleetError) {
-        if (error.code === 'internal') this.options.log.error('command failed', { command: String(name), error: error.message });
+        if (error.code === 'internal')
+          this.options.log.error('command failed', { command: String(name), error: error.message });
         return { ok: false, error: error.toJSON() };
       }
       const message = error instanceof Error ? error.message : String(error);
-      this.options.log.error('command threw', { command: String(name), error: message, stack: (error as Error)?.stack });
+      this.options.log.error('command threw', {
+        command: String(name),
+        error: message,
+        stack: (error as Error)?.stack,
+      });
       return {
         ok: false,
         error: {

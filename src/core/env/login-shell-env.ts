@@ -38,7 +38,11 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 export async function resolveLoginShellEnv(options: LoginShellEnvOptions = {}): Promise<LoginShellEnv> {
   const baseEnv = options.baseEnv ?? process.env;
   const platform = options.platform ?? process.platform;
-  const fallback = (reason: string): LoginShellEnv => ({ env: { ...baseEnv }, origin: 'process', fallbackReason: reason });
+  const fallback = (reason: string): LoginShellEnv => ({
+    env: { ...baseEnv },
+    origin: 'process',
+    fallbackReason: reason,
+  });
   if (platform === 'win32') return fallback('Windows has no login shell; using the process environment');
   const shell = options.shell ?? baseEnv.SHELL ?? safeUserShell();
   if (!shell) return fallback('no $SHELL and no shell in the user database');
@@ -50,7 +54,12 @@ export async function resolveLoginShellEnv(options: LoginShellEnvOptions = {}): 
         shell,
         ['-ilc', SCRIPT],
         {
-          env: { ...baseEnv, DISABLE_AUTO_UPDATE: 'true', ZSH_TMUX_AUTOSTARTED: 'true', ZSH_TMUX_AUTOSTART: 'false' },
+          env: {
+            ...baseEnv,
+            DISABLE_AUTO_UPDATE: 'true',
+            ZSH_TMUX_AUTOSTARTED: 'true',
+            ZSH_TMUX_AUTOSTART: 'false',
+          },
           timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           killSignal: 'SIGKILL',
           maxBuffer: 4 * 1024 * 1024,

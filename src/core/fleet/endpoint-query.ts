@@ -7,9 +7,13 @@ type Query = z.output<typeof endpointsQuerySchema>;
 const healthRank = { critical: 0, warning: 1, unknown: 2, ok: 3 } as const;
 
 /** Filters, sorts and pages endpoint records; facet filters are OR within a facet, AND across. */
-export function queryEndpoints(all: readonly Endpoint[], q: Query): { total: number; offset: number; items: Endpoint[] } {
+export function queryEndpoints(
+  all: readonly Endpoint[],
+  q: Query,
+): { total: number; offset: number; items: Endpoint[] } {
   const text = q.text?.trim().toLowerCase();
-  const inFacet = (values: string[] | undefined, v: string) => !values || values.length === 0 || values.includes(v);
+  const inFacet = (values: string[] | undefined, v: string) =>
+    !values || values.length === 0 || values.includes(v);
   const filtered = all.filter(
     (e) =>
       inFacet(q.source, e.source) &&
@@ -45,7 +49,8 @@ export function queryEndpoints(all: readonly Endpoint[], q: Query): { total: num
     if (va === null && vb === null) return a.id.localeCompare(b.id);
     if (va === null) return 1;
     if (vb === null) return -1;
-    const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+    const c =
+      typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
     return c !== 0 ? c * dir : a.id.localeCompare(b.id);
   });
   return { total: filtered.length, offset: q.offset, items: filtered.slice(q.offset, q.offset + q.limit) };

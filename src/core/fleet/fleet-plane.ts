@@ -112,7 +112,8 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
     sourceStatus: (id) => sources.status(id),
     sourceKind: (id) => sources.kindOf(id),
     emit: (delta: FleetDelta) => {
-      if (delta.summary.freshness.state === 'live' && delta.summary.freshness.at) freshAt = delta.summary.freshness.at;
+      if (delta.summary.freshness.state === 'live' && delta.summary.freshness.at)
+        freshAt = delta.summary.freshness.at;
       const list = sources.list();
       delta.summary.sources = {
         total: list.length,
@@ -158,13 +159,21 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
         });
       }
       const rec = inventory.endpoint(id)!;
-      const nodes = rec.nodes.map((n) => inventory.node(`${rec.cluster}:${n}`)).filter((n) => n !== undefined);
+      const nodes = rec.nodes
+        .map((n) => inventory.node(`${rec.cluster}:${n}`))
+        .filter((n) => n !== undefined);
       const siblings = rec.group
         ? fleet!.all().filter((e) => e.id !== id && e.group === rec.group && e.cluster === rec.cluster)
         : [];
       return {
         endpoint,
-        pods: rec.pods.map((p) => ({ name: p.name, node: p.node, phase: p.phase, ready: p.ready, restarts: p.restarts })),
+        pods: rec.pods.map((p) => ({
+          name: p.name,
+          node: p.node,
+          phase: p.phase,
+          ready: p.ready,
+          restarts: p.restarts,
+        })),
         nodes: nodes.map((n) => ({
           id: n.id,
           name: n.name,
@@ -186,7 +195,14 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
     },
     'metrics.series': (q) => ({
       metric: q.metric,
-      series: metrics.series(q, now()).map((s) => ({ endpointId: s.endpointId, resolution: s.resolution, stepMs: s.stepMs, points: s.points })),
+      series: metrics
+        .series(q, now())
+        .map((s) => ({
+          endpointId: s.endpointId,
+          resolution: s.resolution,
+          stepMs: s.stepMs,
+          points: s.points,
+        })),
     }),
     'sources.list': () => sources.list(),
     'sources.add': (input) => sources.add(input),
@@ -196,7 +212,8 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
       return { removed: id };
     },
     'sources.contexts': async ({ kubeconfigPath }) => {
-      if (!o.listContexts) return { files: [], contexts: [], error: 'The Kubernetes provider is not available in this build.' };
+      if (!o.listContexts)
+        return { files: [], contexts: [], error: 'The Kubernetes provider is not available in this build.' };
       return o.listContexts(kubeconfigPath);
     },
     'secrets.set': async ({ name, value }) => {

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Endpoint, FleetSummary, Freshness, Health, SourceStatus } from '../../shared/contract/fleet.schema';
+import type {
+  Endpoint,
+  FleetSummary,
+  Freshness,
+  Health,
+  SourceStatus,
+} from '../../shared/contract/fleet.schema';
 import { canonicalMetricNames, type MetricName } from '../../shared/fleet/metrics';
 import { defaultSlo, evaluateHealth, type BreachState, type Slo } from '../../shared/fleet/slo';
 import { gpuSpendPerHour, localDay, spendOver, tokenSpendPerHour } from '../../shared/fleet/spend';
@@ -60,8 +66,12 @@ export class FleetService {
     this.now = o.now ?? Date.now;
     this.lastTick = this.now();
     this.day = localDay(this.lastTick);
-    this.saveSpend = o.db.prepare('INSERT OR REPLACE INTO spend_daily (day, endpoint_id, usd) VALUES (?, ?, ?)');
-    const rows = o.db.prepare('SELECT endpoint_id, usd FROM spend_daily WHERE day = ?').all(this.day) as Array<{ endpoint_id: string; usd: number }>;
+    this.saveSpend = o.db.prepare(
+      'INSERT OR REPLACE INTO spend_daily (day, endpoint_id, usd) VALUES (?, ?, ?)',
+    );
+    const rows = o.db
+      .prepare('SELECT endpoint_id, usd FROM spend_daily WHERE day = ?')
+      .all(this.day) as Array<{ endpoint_id: string; usd: number }>;
     for (const r of rows) this.spendToday.set(r.endpoint_id, r.usd);
     this.loadLatestFromCache();
   }
@@ -150,7 +160,12 @@ export class FleetService {
       this.health.set(rec.id, r.health);
       const endpoint = this.toEndpoint(rec, now);
       // Metrics travel separately (compact); the record is re-sent only when something else changed.
-      const key = JSON.stringify({ ...endpoint, metrics: undefined, freshness: endpoint.freshness.state, health: { ...endpoint.health } });
+      const key = JSON.stringify({
+        ...endpoint,
+        metrics: undefined,
+        freshness: endpoint.freshness.state,
+        health: { ...endpoint.health },
+      });
       if (this.emitted.get(rec.id) !== key) {
         this.emitted.set(rec.id, key);
         upserted.push(endpoint);
@@ -204,7 +219,8 @@ export class FleetService {
       gpus += rec.gpusPerReplica * rec.pods.filter((p) => p.node !== null).length;
       spendPerHour += l.spend_per_hour?.value ?? 0;
       spendToday += this.spendToday.get(rec.id) ?? 0;
-      for (const m of Object.values(l)) if (m && m.at <= now && (newest === null || m.at > newest)) newest = m.at;
+      for (const m of Object.values(l))
+        if (m && m.at <= now && (newest === null || m.at > newest)) newest = m.at;
     }
     return {
       endpoints: counts,
@@ -214,7 +230,11 @@ export class FleetService {
       gpusInUse: gpus,
       spendPerHour,
       spendToday,
-      freshness: this.freshness(newest, now, this.o.inventory.endpoints().map((e) => this.o.inventory.sourceOf('endpoint', e.id) ?? '')),
+      freshness: this.freshness(
+        newest,
+        now,
+        this.o.inventory.endpoints().map((e) => this.o.inventory.sourceOf('endpoint', e.id) ?? ''),
+      ),
       sources: { total: 0, ok: 0, failing: 0 },
     };
   }
@@ -226,12 +246,15 @@ export class FleetService {
   private spendPerHour(rec: EndpointRecord): number | null {
     if (rec.target.kind === 'hosted') {
       const l = this.latest.get(rec.id) ?? {};
-      const price = rec.tokenPrice ? { input: rec.tokenPrice.input * 1e6, output: rec.tokenPrice.output * 1e6 } : this.o.prices.tokenPrice(rec.model);
+      const price = rec.tokenPrice
+        ? { input: rec.tokenPrice.input * 1e6, output: rec.tokenPrice.output * 1e6 }
+        : this.o.prices.tokenPrice(rec.model);
       if (!price) return null;
       return tokenSpendPerHour(l.tokens_in_rate?.value ?? 0, l.tokens_out_rate?.value ?? 0, price);
     }
     const perNode = new Map<string, number>();
-    for (const pod of rec.pods) if (pod.node) perNode.set(pod.node, (perNode.get(pod.node) ?? 0) + rec.gpusPerReplica);
+    for (const pod of rec.pods)
+      if (pod.node) perNode.set(pod.node, (perNode.get(pod.node) ?? 0) + rec.gpusPerReplica);
     if (perNode.size === 0) return rec.gpusPerReplica > 0 ? 0 : null;
     return gpuSpendPerHour(
       [...perNode].map(([nodeName, gpus]) => {
@@ -248,7 +271,8 @@ export class FleetService {
   private freshness(newest: number | null, now: number, sourceIds: string[]): Freshness {
     const statuses = [...new Set(sourceIds)].map((id) => this.o.sourceStatus(id));
     const allDown = statuses.length > 0 && statuses.every((s) => s?.state === 'error');
-    if (allDown) return { state: 'offline', at: newest ?? Math.max(0, ...statuses.map((s) => s?.lastOkAt ?? 0)) };
+    if (allDown)
+      return { state: 'offline', at: newest ?? Math.max(0, ...statuses.map((s) => s?.lastOkAt ?? 0)) };
     if (newest === null) return { state: 'unknown', at: null };
     return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
   }
@@ -257,7 +281,10 @@ export class FleetService {
     const sourceId = this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown';
     const latest = this.latest.get(rec.id) ?? {};
     const scheduled = rec.pods.filter((p) => p.node !== null).length;
-    const newest = Object.values(latest).reduce<number | null>((acc, m) => (m && (acc === null || m.at > acc) ? m.at : acc), null);
+    const newest = Object.values(latest).reduce<number | null>(
+      (acc, m) => (m && (acc === null || m.at > acc) ? m.at : acc),
+      null,
+    );
     const gpuNode = rec.nodes[0] ? this.o.inventory.node(`${rec.cluster}:${rec.nodes[0]}`) : undefined;
     const spend = latest.spend_per_hour?.value ?? null;
     return {

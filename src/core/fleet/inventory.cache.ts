@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { ClusterRecord, EndpointRecord, EventRecord, InventorySnapshot, InventoryView, NodeRecord } from './inventory.types';
+import type {
+  ClusterRecord,
+  EndpointRecord,
+  EventRecord,
+  InventorySnapshot,
+  InventoryView,
+  NodeRecord,
+} from './inventory.types';
 
 type Kind = 'cluster' | 'node' | 'endpoint' | 'event';
 type RecordOf<K extends Kind> = K extends 'cluster'
@@ -98,7 +105,8 @@ export class InventoryCache implements InventoryView {
     };
     this.db.transaction(() => {
       for (const kind of Object.keys(this.maps) as Kind[]) {
-        for (const [id, owned] of this.maps[kind]) if (owned.sourceId === sourceId) this.remove(kind, id, change);
+        for (const [id, owned] of this.maps[kind])
+          if (owned.sourceId === sourceId) this.remove(kind, id, change);
       }
     })();
     return change;
@@ -155,7 +163,8 @@ export class InventoryCache implements InventoryView {
       else if (!before) change.eventsAdded.push(record as EventRecord);
     }
     if (!partial) {
-      for (const [id, owned] of map) if (owned.sourceId === sourceId && !seen.has(id)) this.remove(kind, id, change);
+      for (const [id, owned] of map)
+        if (owned.sourceId === sourceId && !seen.has(id)) this.remove(kind, id, change);
     }
   }
 
@@ -170,7 +179,9 @@ export class InventoryCache implements InventoryView {
   private trimEvents(): void {
     const events = this.maps.event;
     if (events.size <= MAX_EVENTS) return;
-    const oldest = [...events.entries()].sort((a, b) => a[1].record.at - b[1].record.at).slice(0, events.size - MAX_EVENTS);
+    const oldest = [...events.entries()]
+      .sort((a, b) => a[1].record.at - b[1].record.at)
+      .slice(0, events.size - MAX_EVENTS);
     for (const [id] of oldest) {
       events.delete(id);
       this.deleteRow.run('event', id);

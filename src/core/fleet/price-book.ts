@@ -18,13 +18,24 @@ export class PriceBook {
 
   constructor(
     resourcesDir: string,
-    private overrides: { instances: Record<string, number>; tokens: Record<string, { input: number; output: number }> } = {
+    private overrides: {
+      instances: Record<string, number>;
+      tokens: Record<string, { input: number; output: number }>;
+    } = {
       instances: {},
       tokens: {},
     },
   ) {
-    this.instances = (JSON.parse(readFileSync(join(resourcesDir, 'prices', 'gpu-instances.json'), 'utf8')) as { instances: Record<string, GpuInstancePrice> }).instances;
-    this.tokens = (JSON.parse(readFileSync(join(resourcesDir, 'prices', 'token-prices.json'), 'utf8')) as { models: Record<string, { input: number; output: number }> }).models;
+    this.instances = (
+      JSON.parse(readFileSync(join(resourcesDir, 'prices', 'gpu-instances.json'), 'utf8')) as {
+        instances: Record<string, GpuInstancePrice>;
+      }
+    ).instances;
+    this.tokens = (
+      JSON.parse(readFileSync(join(resourcesDir, 'prices', 'token-prices.json'), 'utf8')) as {
+        models: Record<string, { input: number; output: number }>;
+      }
+    ).models;
   }
 
   setOverrides(overrides: PriceBook['overrides']): void {
@@ -33,7 +44,8 @@ export class PriceBook {
 
   /** USD per node-hour. */
   nodeHourly(instanceType: string | null, annotated: number | null): number | null {
-    if (instanceType && this.overrides.instances[instanceType] !== undefined) return this.overrides.instances[instanceType]!;
+    if (instanceType && this.overrides.instances[instanceType] !== undefined)
+      return this.overrides.instances[instanceType]!;
     if (annotated !== null && Number.isFinite(annotated)) return annotated;
     if (instanceType && this.instances[instanceType]) return this.instances[instanceType].hourlyUsd;
     return null;

@@ -10,8 +10,13 @@ export class SloBook {
   }
 
   reload(): void {
-    const rows = this.db.prepare('SELECT model, slo FROM slo_overrides').all() as Array<{ model: string; slo: string }>;
-    this.overrides = new Map(rows.map((r) => [r.model, { ...defaultSlo, ...(JSON.parse(r.slo) as Partial<Slo>) }]));
+    const rows = this.db.prepare('SELECT model, slo FROM slo_overrides').all() as Array<{
+      model: string;
+      slo: string;
+    }>;
+    this.overrides = new Map(
+      rows.map((r) => [r.model, { ...defaultSlo, ...(JSON.parse(r.slo) as Partial<Slo>) }]),
+    );
   }
 
   override(model: string): Slo | undefined {
@@ -20,7 +25,9 @@ export class SloBook {
 
   set(model: string, slo: Partial<Slo>): Slo {
     const merged = { ...(this.overrides.get(model) ?? defaultSlo), ...slo };
-    this.db.prepare('INSERT OR REPLACE INTO slo_overrides (model, slo, updated_at) VALUES (?, ?, ?)').run(model, JSON.stringify(merged), Date.now());
+    this.db
+      .prepare('INSERT OR REPLACE INTO slo_overrides (model, slo, updated_at) VALUES (?, ?, ?)')
+      .run(model, JSON.stringify(merged), Date.now());
     this.overrides.set(model, merged);
     return merged;
   }

@@ -3,7 +3,13 @@ import type { Source, SourceKind, SourceStatus } from '../../shared/contract/fle
 import { FleetError } from '../../shared/errors/fleet-error';
 import { describeIssues } from '../../shared/contract/validate';
 import type { Logger } from '../log/logger';
-import type { ProviderContext, ProviderDeps, ProviderFactory, SourceProvider, SourceTestResult } from '../providers/provider';
+import type {
+  ProviderContext,
+  ProviderDeps,
+  ProviderFactory,
+  SourceProvider,
+  SourceTestResult,
+} from '../providers/provider';
 import type { FleetService } from './fleet.service';
 import type { InventoryCache } from './inventory.cache';
 
@@ -52,7 +58,9 @@ export class SourcesService {
 
   constructor(private readonly o: SourcesServiceOptions) {
     this.now = o.now ?? Date.now;
-    const rows = o.db.prepare('SELECT source_id, status, reason, last_ok_at FROM source_state').all() as Array<{
+    const rows = o.db
+      .prepare('SELECT source_id, status, reason, last_ok_at FROM source_state')
+      .all() as Array<{
       source_id: string;
       status: SourceStatus['state'];
       reason: string;
@@ -61,7 +69,12 @@ export class SourcesService {
     for (const r of rows) {
       // Until a source reports again, it is not known to be OK: show it as connecting, with
       // the last good time from the previous run.
-      this.statuses.set(r.source_id, { state: 'connecting', reason: 'starting', lastOkAt: r.last_ok_at, retryAt: null });
+      this.statuses.set(r.source_id, {
+        state: 'connecting',
+        reason: 'starting',
+        lastOkAt: r.last_ok_at,
+        retryAt: null,
+      });
     }
   }
 
@@ -82,13 +95,24 @@ export class SourcesService {
   }
 
   definitions(): SourceDefinition[] {
-    const rows = this.o.db.prepare('SELECT id, kind, name, config FROM sources ORDER BY created_at').all() as Array<{
+    const rows = this.o.db
+      .prepare('SELECT id, kind, name, config FROM sources ORDER BY created_at')
+      .all() as Array<{
       id: string;
       kind: SourceKind;
       name: string;
       config: string;
     }>;
-    return [...this.builtIns, ...rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, config: JSON.parse(r.config) as Record<string, unknown>, builtIn: false }))];
+    return [
+      ...this.builtIns,
+      ...rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        config: JSON.parse(r.config) as Record<string, unknown>,
+        builtIn: false,
+      })),
+    ];
   }
 
   startAll(): void {
@@ -125,7 +149,9 @@ export class SourcesService {
     let id = slug(input.name);
     for (let i = 2; taken.has(id); i++) id = `${slug(input.name)}-${i}`;
     const def: SourceDefinition = { id, kind: input.kind, name: input.name, config, builtIn: false };
-    this.o.db.prepare('INSERT INTO sources (id, kind, name, config, created_at) VALUES (?, ?, ?, ?, ?)').run(id, def.kind, def.name, JSON.stringify(config), this.now());
+    this.o.db
+      .prepare('INSERT INTO sources (id, kind, name, config, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, def.kind, def.name, JSON.stringify(config), this.now());
     this.start(def);
     return this.describe(def);
   }
@@ -135,14 +161,22 @@ export class SourcesService {
     let config: Record<string, unknown>;
     if (input.id) {
       const def = this.definitions().find((d) => d.id === input.id);
-      if (!def) throw new FleetError({ code: 'not_found', message: `No source "${input.id}"`, hint: 'sources.list shows the configured ones.' });
+      if (!def)
+        throw new FleetError({
+          code: 'not_found',
+          message: `No source "${input.id}"`,
+          hint: 'sources.list shows the configured ones.',
+        });
       kind = def.kind;
       config = def.config;
     } else if (input.kind) {
       kind = input.kind;
       config = this.parseConfig(input.kind, input.config ?? {});
     } else {
-      throw new FleetError({ code: 'bad_request', message: 'sources.test needs an id, or a kind and config' });
+      throw new FleetError({
+        code: 'bad_request',
+        message: 'sources.test needs an id, or a kind and config',
+      });
     }
     const provider = this.factory(kind).create(config, this.o.deps);
     try {
@@ -154,7 +188,12 @@ export class SourcesService {
 
   async remove(id: string): Promise<void> {
     const def = this.definitions().find((d) => d.id === id);
-    if (!def) throw new FleetError({ code: 'not_found', message: `No source "${id}"`, hint: 'sources.list shows the configured ones.' });
+    if (!def)
+      throw new FleetError({
+        code: 'not_found',
+        message: `No source "${id}"`,
+        hint: 'sources.list shows the configured ones.',
+      });
     if (def.builtIn) {
       throw new FleetError({
         code: 'conflict',
@@ -180,7 +219,9 @@ export class SourcesService {
     if (!r) return;
     this.running.delete(id);
     r.abort.abort();
-    await r.provider.stop().catch((error: unknown) => this.o.log.warn('source stop failed', { source: id, error: String(error) }));
+    await r.provider
+      .stop()
+      .catch((error: unknown) => this.o.log.warn('source stop failed', { source: id, error: String(error) }));
   }
 
   private start(def: SourceDefinition): void {
@@ -190,11 +231,16 @@ export class SourcesService {
     try {
       provider = factory.create(def.config, this.o.deps);
     } catch (error) {
-      this.setStatus(def, { state: 'error', reason: `Could not start: ${(error as Error).message}`, retryAt: null });
+      this.setStatus(def, {
+        state: 'error',
+        reason: `Could not start: ${(error as Error).message}`,
+        retryAt: null,
+      });
       return;
     }
     this.running.set(def.id, { def, provider, abort });
-    if (!this.statuses.has(def.id)) this.setStatus(def, { state: 'connecting', reason: 'starting', retryAt: null });
+    if (!this.statuses.has(def.id))
+      this.setStatus(def, { state: 'connecting', reason: 'starting', retryAt: null });
     const ctx: ProviderContext = {
       sourceId: def.id,
       log: this.o.log,
@@ -217,20 +263,34 @@ export class SourcesService {
     try {
       provider.start(ctx);
     } catch (error) {
-      this.setStatus(def, { state: 'error', reason: `Could not start: ${(error as Error).message}`, retryAt: null });
+      this.setStatus(def, {
+        state: 'error',
+        reason: `Could not start: ${(error as Error).message}`,
+        retryAt: null,
+      });
     }
   }
 
-  private setStatus(def: SourceDefinition, status: Omit<SourceStatus, 'lastOkAt'> & { lastOkAt?: number | null }): void {
+  private setStatus(
+    def: SourceDefinition,
+    status: Omit<SourceStatus, 'lastOkAt'> & { lastOkAt?: number | null },
+  ): void {
     const prev = this.statuses.get(def.id);
     const lastOkAt = status.state === 'ok' ? this.now() : (status.lastOkAt ?? prev?.lastOkAt ?? null);
-    const next: SourceStatus = { state: status.state, reason: status.reason, retryAt: status.retryAt, lastOkAt };
+    const next: SourceStatus = {
+      state: status.state,
+      reason: status.reason,
+      retryAt: status.retryAt,
+      lastOkAt,
+    };
     this.statuses.set(def.id, next);
     const changed = !prev || prev.state !== next.state || prev.reason !== next.reason;
     // Persist on every change, and at most once a minute for a steady OK (the last-good time).
     if (changed || !prev?.lastOkAt || (lastOkAt ?? 0) - prev.lastOkAt > 60_000) {
       this.o.db
-        .prepare('INSERT OR REPLACE INTO source_state (source_id, status, reason, last_ok_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR REPLACE INTO source_state (source_id, status, reason, last_ok_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(def.id, next.state, next.reason, lastOkAt, this.now());
     }
     if (changed) {
@@ -246,7 +306,12 @@ export class SourcesService {
       name: def.name,
       config: def.config,
       builtIn: def.builtIn,
-      status: this.statuses.get(def.id) ?? { state: 'disabled', reason: 'not started', lastOkAt: null, retryAt: null },
+      status: this.statuses.get(def.id) ?? {
+        state: 'disabled',
+        reason: 'not started',
+        lastOkAt: null,
+        retryAt: null,
+      },
     };
   }
 }

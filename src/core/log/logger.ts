@@ -46,7 +46,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         file = null;
       }
     }
-    if (options.stderr && order[level] >= order.warn) process.stderr.write(`${level}: ${redactSecrets(message)}\n`);
+    if (options.stderr && order[level] >= order.warn)
+      process.stderr.write(`${level}: ${redactSecrets(message)}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),

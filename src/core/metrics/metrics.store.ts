@@ -66,7 +66,9 @@ export class MetricsStore {
   ) {
     this.insertRaw = db.prepare('INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
     this.findSeries = db.prepare('SELECT id FROM metric_series WHERE endpoint_id = ? AND metric = ?');
-    this.insertSeries = db.prepare('INSERT INTO metric_series (endpoint_id, metric) VALUES (?, ?) RETURNING id');
+    this.insertSeries = db.prepare(
+      'INSERT INTO metric_series (endpoint_id, metric) VALUES (?, ?) RETURNING id',
+    );
     this.writeBatch = db.transaction((samples: readonly Sample[]) => {
       for (let i = 0; i < samples.length; i++) {
         const s = samples[i]!;
@@ -150,7 +152,14 @@ export class MetricsStore {
 
     const parts: string[] = [];
     const params: number[] = [];
-    const part = (table: string, timeCol: string, sumExpr: string, countExpr: string, lo: number, hi: number) => {
+    const part = (
+      table: string,
+      timeCol: string,
+      sumExpr: string,
+      countExpr: string,
+      lo: number,
+      hi: number,
+    ) => {
       parts.push(
         `SELECT (${timeCol} / ${step}) * ${step} AS t, ${sumExpr} AS s, ${countExpr} AS c FROM ${table}
          WHERE series_id = ? AND ${timeCol} >= ? AND ${timeCol} < ?`,
@@ -208,7 +217,8 @@ export class MetricsStore {
   }
 
   private watermark(key: string, fallback: number): number {
-    const row = this.db.prepare('SELECT value FROM app_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.db.prepare('SELECT value FROM app_meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return row ? Number(row.value) : fallback;
   }
 

@@ -33,7 +33,10 @@ export function localFileCipher(dataDir: string): SecretCipher {
   let key: Buffer;
   if (existsSync(keyFile)) {
     key = readFileSync(keyFile);
-    if (key.length !== 32) throw new Error(`${keyFile} is not a 32-byte key; move it aside to create a new one (stored secrets will need re-entering).`);
+    if (key.length !== 32)
+      throw new Error(
+        `${keyFile} is not a 32-byte key; move it aside to create a new one (stored secrets will need re-entering).`,
+      );
   } else {
     key = randomBytes(32);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -69,7 +72,8 @@ export function createSecretStore(dataDir: string, cipher: SecretCipher): Secret
     renameSync(tmp, file);
   };
   const checkRef = (ref: string) => {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(ref)) throw new Error(`Invalid secret name "${ref}": use letters, digits, dot, dash, underscore.`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(ref))
+      throw new Error(`Invalid secret name "${ref}": use letters, digits, dot, dash, underscore.`);
   };
   return {
     protection: cipher.protection,

@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import { defaultSettings, settingsSchema, type Settings, type SettingsPatch } from '../../shared/contract/index';
+import {
+  defaultSettings,
+  settingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../shared/contract/index';
 import type { Logger } from '../log/logger';
 
 /**
@@ -25,7 +30,10 @@ export class SettingsService {
 
   get(): Settings {
     if (this.cache) return this.cache;
-    const rows = this.db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
+    const rows = this.db.prepare('SELECT key, value FROM settings').all() as Array<{
+      key: string;
+      value: string;
+    }>;
     const merged: Record<string, unknown> = { ...defaultSettings };
     for (const row of rows) {
       if (!Object.hasOwn(defaultSettings, row.key)) continue;

@@ -3,7 +3,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger';
 import { acquireInstanceLock, type InstanceLock } from './instance-lock';
-import { latestSchemaVersion, migrations as defaultMigrations, readSchemaVersion, runMigrations, type Migration } from './migrations';
+import {
+  latestSchemaVersion,
+  migrations as defaultMigrations,
+  readSchemaVersion,
+  runMigrations,
+  type Migration,
+} from './migrations';
 import { StoreOpenError, classifyStoreError } from './store-error';
 
 export interface OpenStoreOptions {
@@ -47,7 +53,10 @@ export function openStore(options: OpenStoreOptions): Store {
   let db: Database.Database | null = null;
   try {
     const existed = fileSize(file) > 0;
-    db = new Database(file, { timeout: 5000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+    db = new Database(file, {
+      timeout: 5000,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
     // Check an existing file before anything writes to it. (A brand-new file has nothing to
     // check, and quick_check on an empty file before the switch to WAL leaves a schema lock
     // that later fails the closing checkpoint with SQLITE_LOCKED.)
@@ -76,7 +85,9 @@ export function openStore(options: OpenStoreOptions): Store {
     // NORMAL that better-sqlite3 defaults WAL databases to (reference/performance-and-safety.md).
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const applied = runMigrations(db, list, (m) => log.info('migration applied', { version: m.version, name: m.name }));
+    const applied = runMigrations(db, list, (m) =>
+      log.info('migration applied', { version: m.version, name: m.name }),
+    );
     if (applied.length > 0) log.info('database migrated', { from: found, to: readSchemaVersion(db), file });
   } catch (error) {
     try {

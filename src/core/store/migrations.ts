@@ -142,7 +142,8 @@ export function runMigrations(
 ): number[] {
   const sorted = [...list].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`Migrations must be numbered 1..n without gaps; found ${m.version} at ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`Migrations must be numbered 1..n without gaps; found ${m.version} at ${i + 1}`);
   });
   const applied: number[] = [];
   for (const m of sorted) {

@@ -34,7 +34,11 @@ export function classifyStoreError(error: unknown, file: string, dataDir: string
   const e = (error ?? {}) as SqliteLikeError;
   const code = e.code ?? '';
   const detail = e.message ?? String(error);
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /disk|space/i.test(detail)) {
+  if (
+    code === 'SQLITE_FULL' ||
+    code === 'ENOSPC' ||
+    (code === 'SQLITE_IOERR_WRITE' && /disk|space/i.test(detail))
+  ) {
     return new StoreOpenError(
       'full',
       file,
@@ -43,7 +47,14 @@ export function classifyStoreError(error: unknown, file: string, dataDir: string
       error,
     );
   }
-  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN') {
+  if (
+    code === 'SQLITE_READONLY' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'SQLITE_CANTOPEN'
+  ) {
     return new StoreOpenError(
       'readonly',
       file,

@@ -99,7 +99,16 @@ export const fleetSummarySchema = z.object({
 });
 export type FleetSummary = z.infer<typeof fleetSummarySchema>;
 
-const sortableFields = ['name', 'model', 'cluster', 'region', 'health', 'replicas', 'gpus', ...canonicalMetricNames] as const;
+const sortableFields = [
+  'name',
+  'model',
+  'cluster',
+  'region',
+  'health',
+  'replicas',
+  'gpus',
+  ...canonicalMetricNames,
+] as const;
 
 export const endpointsQuerySchema = z
   .object({

@@ -70,13 +70,23 @@ export const commands = {
   }),
   'sources.add': command({
     summary: 'Adds a source (Kubernetes, Prometheus, direct scrape, OpenAI-compatible) and starts it.',
-    args: z.object({ kind: sourceKindSchema, name: z.string().min(1).max(80), config: z.record(z.string(), z.unknown()) }).strict(),
+    args: z
+      .object({
+        kind: sourceKindSchema,
+        name: z.string().min(1).max(80),
+        config: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
     result: sourceSchema,
   }),
   'sources.test': command({
     summary: 'Checks a source (configured, or a draft) without adding it.',
     args: z
-      .object({ id: z.string().optional(), kind: sourceKindSchema.optional(), config: z.record(z.string(), z.unknown()).optional() })
+      .object({
+        id: z.string().optional(),
+        kind: sourceKindSchema.optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
       .strict(),
     result: z.object({ ok: z.boolean(), message: z.string(), details: z.array(z.string()) }),
   }),
@@ -86,17 +96,30 @@ export const commands = {
     result: z.object({ removed: z.string() }),
   }),
   'sources.contexts': command({
-    summary: 'Kubeconfig contexts found (KUBECONFIG or ~/.kube/config, or a given file), to offer in Settings.',
+    summary:
+      'Kubeconfig contexts found (KUBECONFIG or ~/.kube/config, or a given file), to offer in Settings.',
     args: z.object({ kubeconfigPath: z.string().optional() }).strict(),
     result: z.object({
       files: z.array(z.string()),
-      contexts: z.array(z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().nullable() })),
+      contexts: z.array(
+        z.object({
+          name: z.string(),
+          cluster: z.string(),
+          user: z.string(),
+          namespace: z.string().nullable(),
+        }),
+      ),
       error: z.string().nullable(),
     }),
   }),
   'secrets.set': command({
     summary: 'Stores a secret (an API key) under a name that sources reference; never returned.',
-    args: z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), value: z.string().min(1).max(16_384) }).strict(),
+    args: z
+      .object({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+        value: z.string().min(1).max(16_384),
+      })
+      .strict(),
     result: z.object({ name: z.string(), protection: z.string() }),
   }),
   'secrets.list': command({
@@ -120,7 +143,8 @@ export const commands = {
     result: sloSchema,
   }),
   'demo.fault': command({
-    summary: 'Injects a fault into the demo fleet: latency_spike, error_burst, crash_loop, gpu_xid, traffic_surge, cost_spike.',
+    summary:
+      'Injects a fault into the demo fleet: latency_spike, error_burst, crash_loop, gpu_xid, traffic_surge, cost_spike.',
     args: demoFaultArgsSchema,
     result: demoFaultSchema,
   }),

@@ -1,10 +1,5 @@
 import type { MetricName } from './metrics';
-import {
-  runtimeMetricMap,
-  type Derivation,
-  type NativeMetric,
-  type RuntimeName,
-} from './runtime-metrics';
+import { runtimeMetricMap, type Derivation, type NativeMetric, type RuntimeName } from './runtime-metrics';
 
 /**
  * PromQL for Fleetdeck's canonical metrics, per runtime (runtime-metrics.ts says what to read),
@@ -126,7 +121,9 @@ function buildQuery(metric: MetricName, d: Derivation, o: CanonicalQueryOptions)
 /** Every canonical query a runtime supports, in canonical order. */
 export function canonicalQueries(runtime: RuntimeName, options: CanonicalQueryOptions): CanonicalQuery[] {
   const out: CanonicalQuery[] = [];
-  for (const [metric, d] of Object.entries(runtimeMetricMap(runtime).metrics) as Array<[MetricName, Derivation]>) {
+  for (const [metric, d] of Object.entries(runtimeMetricMap(runtime).metrics) as Array<
+    [MetricName, Derivation]
+  >) {
     out.push(buildQuery(metric, d, options));
   }
   return out;
@@ -146,55 +143,8 @@ export function presentNamesQuery(
   return `count by (${['__name__', ...groupBy].join(', ')}) ({__name__=~${quoteLabelValue(unique.join('|'))}})`;
 }
 
-// --- Histogram quantile (Prometheus promql/quantile.go, classic buckets) ---
-
-export interface Bucket {
-  /** Upper bound (`le`), +Infinity for the last. */
-  le: number;
-  /** Cumulative count of observations <= le (or its rate; only ratios matter). */
-  count: number;
-}
-
-/**
- * Prometheus' histogram_quantile for classic buckets: find the bucket holding rank q*total and
- * interpolate linearly inside it. Same edge cases: NaN without a +Inf bucket, with fewer than two
- * buckets or no observations; the quantile falling in +Inf returns the highest finite bound; a
- * first bucket with le <= 0 returns that bound; non-monotonic counts (pods with different bucket
- * layouts merged) are flattened upwards first. `buckets` need not be sorted.
- */
-export function histogramQuantile(q: number, buckets: readonly Bucket[]): number {
-  if (Number.isNaN(q)) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const sorted: Bucket[] = [];
-  // Coalesce equal bounds (the same `le` from two series) by adding their counts.
-  for (const bucket of [...buckets].sort((a, b) => a.le - b.le)) {
-    const last = sorted[sorted.length - 1];
-    if (last && last.le === bucket.le) last.count += bucket.count;
-    else sorted.push({ le: bucket.le, count: bucket.count });
-  }
-  if (sorted.length < 2) return NaN;
-  if (sorted[sorted.length - 1]!.le !== Infinity) return NaN;
-  // Cumulative counts may dip through float error or merged layouts; make them monotonic.
-  let max = -Infinity;
-  const counts = sorted.map((b) => (max = Math.max(max, b.count)));
-  const observations = counts[counts.length - 1]!;
-  if (!(observations > 0)) return NaN;
-  let rank = q * observations;
-  let b = counts.findIndex((c) => c >= rank);
-  if (b === -1) b = counts.length - 1;
-  if (b === sorted.length - 1) return sorted[sorted.length - 2]!.le;
-  if (b === 0 && sorted[0]!.le <= 0) return sorted[0]!.le;
-  let start = 0;
-  const end = sorted[b]!.le;
-  let count = counts[b]!;
-  if (b > 0) {
-    start = sorted[b - 1]!.le;
-    count -= counts[b - 1]!;
-    rank -= counts[b - 1]!;
-  }
-  return start + (end - start) * (rank / count);
-}
+// histogram_quantile lives beside the derivations that use it; re-exported for PromQL users.
+export { histogramQuantile, type Bucket } from './runtime-metrics';
 
 // --- query_range budget ---
 

@@ -28,7 +28,7 @@ export interface LabelMatch {
 
 export interface LegacyName {
   name: string;
-  /** The rename in words, e.g. "renamed to vllm:kv_cache_usage_perc (vLLM PR #18354)". */
+  /** The rename in words, e.g. "renamed to vllm:kv_cache_usage_perc by vLLM PR #18354". */
   note: string;
 }
 
@@ -100,7 +100,7 @@ const vllmHttp5xx: NativeMetric = {
   name: 'http_requests_total',
   type: 'counter',
   match: { label: 'status', regex: '5..' },
-  origin: "vLLM's API server (prometheus-fastapi-instrumentator)",
+  origin: "vLLM's API server, prometheus-fastapi-instrumentator",
 };
 
 const vllm: RuntimeMetricMap = {
@@ -127,7 +127,7 @@ const vllm: RuntimeMetricMap = {
         legacy: [
           {
             name: 'vllm:time_per_output_token_seconds',
-            note: 'renamed to vllm:inter_token_latency_seconds in vLLM 0.11 (hidden in 0.12, removed in 0.13)',
+            note: 'renamed to vllm:inter_token_latency_seconds in vLLM 0.11; hidden in 0.12, removed in 0.13',
           },
         ],
       },
@@ -149,7 +149,7 @@ const vllm: RuntimeMetricMap = {
         legacy: [
           {
             name: 'vllm:gpu_cache_usage_perc',
-            note: 'renamed to vllm:kv_cache_usage_perc (vLLM PR #18354, no longer emitted by default)',
+            note: 'renamed to vllm:kv_cache_usage_perc by vLLM PR #18354; no longer emitted by default',
           },
         ],
       },
@@ -250,7 +250,10 @@ export function runtimeMetricMap(runtime: RuntimeName): RuntimeMetricMap {
 export function derivationInputs(d: Derivation): Array<{ native: NativeMetric; optional: boolean }> {
   switch (d.kind) {
     case 'rate':
-      return [{ native: d.of, optional: false }, ...(d.plus ?? []).map((native) => ({ native, optional: true }))];
+      return [
+        { native: d.of, optional: false },
+        ...(d.plus ?? []).map((native) => ({ native, optional: true })),
+      ];
     case 'histogram_sum_rate':
     case 'quantile':
     case 'gauge':
@@ -295,15 +298,14 @@ export function hasNativeName(present: ReadonlySet<string>, name: string, type: 
 }
 
 export type NativeResolution =
-  | { state: 'current'; name: string }
-  | { state: 'legacy'; name: string; note: string }
-  | { state: 'missing' };
+  { state: 'current'; name: string } | { state: 'legacy'; name: string; note: string } | { state: 'missing' };
 
 /** Which name to read a native metric under: the current one, else the newest legacy name found. */
 export function resolveNative(native: NativeMetric, present: ReadonlySet<string>): NativeResolution {
   if (hasNativeName(present, native.name, native.type)) return { state: 'current', name: native.name };
   for (const legacy of native.legacy ?? []) {
-    if (hasNativeName(present, legacy.name, native.type)) return { state: 'legacy', name: legacy.name, note: legacy.note };
+    if (hasNativeName(present, legacy.name, native.type))
+      return { state: 'legacy', name: legacy.name, note: legacy.note };
   }
   return { state: 'missing' };
 }
@@ -394,7 +396,8 @@ export function detectRuntime(present: Iterable<string>): RuntimeName | null {
     for (const runtime of runtimeNames) if (name.startsWith(maps[runtime].prefix)) counts[runtime]++;
   }
   let best: RuntimeName | null = null;
-  for (const runtime of runtimeNames) if (counts[runtime] > 0 && (!best || counts[runtime] > counts[best])) best = runtime;
+  for (const runtime of runtimeNames)
+    if (counts[runtime] > 0 && (!best || counts[runtime] > counts[best])) best = runtime;
   return best;
 }
 
@@ -412,4 +415,157 @@ function anchored(regex: string): RegExp {
     anchoredCache.set(regex, re);
   }
   return re;
+}
+
+// --- Histogram quantile (Prometheus promql/quantile.go, classic buckets) ---
+
+export interface Bucket {
+  /** Upper bound (`le`), +Infinity for the last. */
+  le: number;
+  /** Cumulative count of observations <= le (or its rate; only ratios matter). */
+  count: number;
+}
+
+/**
+ * Prometheus' histogram_quantile for classic buckets: find the bucket holding rank q*total and
+ * interpolate linearly inside it. Same edge cases: NaN without a +Inf bucket, with fewer than two
+ * buckets or no observations; the quantile falling in +Inf returns the highest finite bound; a
+ * first bucket with le <= 0 returns that bound; non-monotonic counts (pods with different bucket
+ * layouts merged) are flattened upwards first. `buckets` need not be sorted.
+ */
+export function histogramQuantile(q: number, buckets: readonly Bucket[]): number {
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const sorted: Bucket[] = [];
+  // Coalesce equal bounds (the same `le` from two series) by adding their counts.
+  for (const bucket of [...buckets].sort((a, b) => a.le - b.le)) {
+    const last = sorted[sorted.length - 1];
+    if (last && last.le === bucket.le) last.count += bucket.count;
+    else sorted.push({ le: bucket.le, count: bucket.count });
+  }
+  if (sorted.length < 2) return NaN;
+  if (sorted[sorted.length - 1]!.le !== Infinity) return NaN;
+  // Cumulative counts may dip through float error or merged layouts; make them monotonic.
+  let max = -Infinity;
+  const counts = sorted.map((b) => (max = Math.max(max, b.count)));
+  const observations = counts[counts.length - 1]!;
+  if (!(observations > 0)) return NaN;
+  let rank = q * observations;
+  let b = counts.findIndex((c) => c >= rank);
+  if (b === -1) b = counts.length - 1;
+  if (b === sorted.length - 1) return sorted[sorted.length - 2]!.le;
+  if (b === 0 && sorted[0]!.le <= 0) return sorted[0]!.le;
+  let start = 0;
+  const end = sorted[b]!.le;
+  let count = counts[b]!;
+  if (b > 0) {
+    start = sorted[b - 1]!.le;
+    count -= counts[b - 1]!;
+    rank -= counts[b - 1]!;
+  }
+  return start + (end - start) * (rank / count);
+}
+
+// --- Evaluating derivations (the same code for scraped and Prometheus-queried inputs) ---
+
+export interface GaugeAggregate {
+  sum: number;
+  max: number;
+  n: number;
+}
+
+/**
+ * One endpoint's inputs, summed over its pods and series, keyed by nativeKey(): counter rates,
+ * histogram `_sum` rates, bucket rates (or increases) by `le`, and gauges. The direct-scrape
+ * provider fills it from counter deltas between scrapes, the Prometheus provider from rate()
+ * queries grouped by pod; canonicalValues() then derives the same way for both.
+ */
+export interface EndpointAggregate {
+  rates: Map<string, number>;
+  sumRates: Map<string, number>;
+  buckets: Map<string, Map<number, number>>;
+  gauges: Map<string, GaugeAggregate>;
+  /** Rates and quantiles exist (a scrape target was read twice; Prometheus always). */
+  hasDeltas: boolean;
+  /**
+   * Native keys that had at least one series. A required input with none gives no value rather
+   * than a rate of 0: a series that is not there is missing, not idle.
+   */
+  seen: Set<string>;
+}
+
+export function emptyAggregate(hasDeltas: boolean): EndpointAggregate {
+  return {
+    rates: new Map(),
+    sumRates: new Map(),
+    buckets: new Map(),
+    gauges: new Map(),
+    hasDeltas,
+    seen: new Set(),
+  };
+}
+
+/** Key of a native input: its current name plus its label filter (the 5xx counter is not the 2xx one). */
+export const nativeKey = (n: NativeMetric) =>
+  n.match ? `${n.name}{${n.match.label}=~${n.match.regex}}` : n.name;
+
+/**
+ * Canonical values for the metrics in `available`. A quantile over a window with no observations
+ * is undefined and left out (Prometheus returns NaN); ratios over an idle window are 0.
+ */
+export function canonicalValues(
+  runtime: RuntimeName,
+  agg: EndpointAggregate,
+  available: Iterable<MetricName>,
+): Array<[MetricName, number]> {
+  const map = maps[runtime];
+  const out: Array<[MetricName, number]> = [];
+  for (const metric of available) {
+    const d = map.metrics[metric];
+    if (!d) continue;
+    if (derivationInputs(d).some((i) => !i.optional && !agg.seen.has(nativeKey(i.native)))) continue;
+    const v = evaluate(d, agg);
+    if (v !== null && Number.isFinite(v)) out.push([metric, v]);
+  }
+  return out;
+}
+
+function evaluate(d: Derivation, agg: EndpointAggregate): number | null {
+  const rate = (n: NativeMetric) => agg.rates.get(nativeKey(n)) ?? 0;
+  switch (d.kind) {
+    case 'gauge': {
+      const g = agg.gauges.get(nativeKey(d.of));
+      if (!g || g.n === 0) return null;
+      const v = d.combine === 'sum' ? g.sum : d.combine === 'max' ? g.max : g.sum / g.n;
+      return v * d.scale;
+    }
+    case 'rate':
+      if (!agg.hasDeltas) return null;
+      return rate(d.of) + (d.plus ?? []).reduce((s, p) => s + rate(p), 0);
+    case 'histogram_sum_rate':
+      return agg.hasDeltas ? (agg.sumRates.get(nativeKey(d.of)) ?? 0) : null;
+    case 'quantile': {
+      if (!agg.hasDeltas) return null;
+      const byLe = agg.buckets.get(nativeKey(d.of));
+      if (!byLe) return null;
+      const q = histogramQuantile(
+        d.q,
+        [...byLe].map(([le, count]) => ({ le, count })),
+      );
+      return Number.isNaN(q) ? null : q;
+    }
+    case 'failure_ratio': {
+      if (!agg.hasDeltas) return null;
+      const f = rate(d.failures);
+      const total = f + rate(d.successes);
+      return total > 0 ? f / total : 0;
+    }
+    case 'unsuccessful_ratio': {
+      if (!agg.hasDeltas) return null;
+      const t = rate(d.total);
+      if (!(t > 0)) return 0;
+      return Math.min(1, Math.max(0, (t - rate(d.successes)) / t));
+    }
+  }
 }

@@ -18,10 +18,38 @@ export interface Slo {
 }
 
 export const defaultSloByKind: Record<string, Slo> = {
-  chat: { latencyP95WarnS: 2.5, latencyP95CritS: 5, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  code: { latencyP95WarnS: 3, latencyP95CritS: 6, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  embedding: { latencyP95WarnS: 0.25, latencyP95CritS: 0.5, errorRateWarn: 0.005, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  'fine-tuned': { latencyP95WarnS: 2, latencyP95CritS: 4, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
+  chat: {
+    latencyP95WarnS: 2.5,
+    latencyP95CritS: 5,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  code: {
+    latencyP95WarnS: 3,
+    latencyP95CritS: 6,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  embedding: {
+    latencyP95WarnS: 0.25,
+    latencyP95CritS: 0.5,
+    errorRateWarn: 0.005,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  'fine-tuned': {
+    latencyP95WarnS: 2,
+    latencyP95CritS: 4,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
 };
 export const defaultSlo: Slo = defaultSloByKind.chat!;
 
@@ -51,7 +79,11 @@ const minutes = (ms: number) => {
  * Evaluates one endpoint. Returns its health (the worst finding, reason in words) and the
  * updated breach state. Pure: same input, same output.
  */
-export function evaluateHealth(input: HealthInput, previous: BreachState, previousHealth?: Health): { health: Health; state: BreachState } {
+export function evaluateHealth(
+  input: HealthInput,
+  previous: BreachState,
+  previousHealth?: Health,
+): { health: Health; state: BreachState } {
   const { now, slo, metrics, replicas } = input;
   const state: BreachState = {};
   const findings: Finding[] = [];
@@ -119,7 +151,12 @@ export function evaluateHealth(input: HealthInput, previous: BreachState, previo
   findings.sort((a, b) => rank[b.status] - rank[a.status]);
   const worst = findings[0];
   const status: HealthStatus = worst?.status ?? 'ok';
-  const reason = worst ? findings.filter((f) => f.status === worst.status).map((f) => f.reason).join('; ') : 'within SLO';
+  const reason = worst
+    ? findings
+        .filter((f) => f.status === worst.status)
+        .map((f) => f.reason)
+        .join('; ')
+    : 'within SLO';
   const since = previousHealth && previousHealth.status === status ? previousHealth.since : now;
   return { health: { status, reason, since }, state };
 }

@@ -23,7 +23,11 @@ export function gpuSpendPerHour(allocations: readonly GpuAllocation[]): number |
 }
 
 /** USD per hour from token rates (tokens/s) and prices in USD per 1M tokens. */
-export function tokenSpendPerHour(tokensInPerS: number, tokensOutPerS: number, price: { input: number; output: number }): number {
+export function tokenSpendPerHour(
+  tokensInPerS: number,
+  tokensOutPerS: number,
+  price: { input: number; output: number },
+): number {
   return ((tokensInPerS * price.input + tokensOutPerS * price.output) * 3600) / 1_000_000;
 }
 

@@ -48,7 +48,7 @@ describe('console host: token', () => {
   it('refuses a wrong token with 401, as Bearer and as cookie', async () => {
     const wrong = 'A'.repeat(43);
     expect((await callApi(host, 'app.info', {}, { authorization: `Bearer ${wrong}` })).status).toBe(401);
-    expect((await callApi(host, 'app.info', {}, { cookie: `fleetdeck_token=${wrong}` })).status).toBe(401);
+    expect((await callApi(host, 'app.info', {}, { cookie: `fleetdeck_token_${host.port}=${wrong}` })).status).toBe(401);
     // A prefix of the right token is still wrong.
     expect(
       (await callApi(host, 'app.info', {}, { authorization: `Bearer ${host.token.slice(0, 42)}` })).status,
@@ -65,8 +65,8 @@ describe('console host: token', () => {
     expect(reply.json()).toMatchObject({ ok: true, result: { name: 'Fleetdeck', host: 'console' } });
   });
 
-  it('accepts the token as the fleetdeck_token cookie', async () => {
-    const reply = await callApi(host, 'app.info', {}, { cookie: `other=1; fleetdeck_token=${host.token}` });
+  it('accepts the token as the per-port fleetdeck_token_<port> cookie', async () => {
+    const reply = await callApi(host, 'app.info', {}, { cookie: `other=1; fleetdeck_token_${host.port}=${host.token}` });
     expect(reply.status).toBe(200);
     expect(reply.json()).toMatchObject({ ok: true });
   });
@@ -79,7 +79,7 @@ describe('console host: token', () => {
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
     const cookie = String(reply.headers['set-cookie']);
     const attributes = cookie.split(';').map((part) => part.trim());
-    expect(attributes[0]).toBe(`fleetdeck_token=${host.token}`);
+    expect(attributes[0]).toBe(`fleetdeck_token_${host.port}=${host.token}`);
     expect(attributes).toContain('HttpOnly');
     expect(attributes).toContain('SameSite=Strict');
     expect(attributes).toContain('Path=/');

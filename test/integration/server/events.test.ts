@@ -37,7 +37,7 @@ describe('console host: events WebSocket', () => {
   });
 
   it('accepts a browser: own Origin plus the cookie', async () => {
-    const outcome = await openEvents(host, { origin: host.origin, cookie: `fleetdeck_token=${host.token}` });
+    const outcome = await openEvents(host, { origin: host.origin, cookie: `fleetdeck_token_${host.port}=${host.token}` });
     expect(outcome.kind).toBe('open');
     if (outcome.kind === 'open') outcome.ws.close();
   });
@@ -58,7 +58,7 @@ describe('console host: events WebSocket', () => {
   it('refuses a foreign Origin with 403 even with the token', async () => {
     const outcome = await openEvents(host, {
       origin: 'http://evil.example',
-      cookie: `fleetdeck_token=${host.token}`,
+      cookie: `fleetdeck_token_${host.port}=${host.token}`,
     });
     expect(outcome).toMatchObject({ kind: 'refused', status: 403 });
     expect(await openEvents(host, { ...bearer(host), origin: 'null' })).toMatchObject({ status: 403 });

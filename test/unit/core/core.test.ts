@@ -22,7 +22,10 @@ describe('the core, started on a fresh data directory', () => {
     const mem = new Database(':memory:');
     const sqlite = (mem.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
     mem.close();
-    expect(reply).toMatchObject({ ok: true, result: { name: 'Fleetdeck', host: 'console', sqliteVersion: sqlite, dataDir: tmp.dir } });
+    expect(reply).toMatchObject({
+      ok: true,
+      result: { name: 'Fleetdeck', host: 'console', sqliteVersion: sqlite, dataDir: tmp.dir },
+    });
     // better-sqlite3 >= 12.8 bundles SQLite 3.51.3 with the WAL-reset fix (performance-and-safety.md).
     const [maj, min, patch] = sqlite.split('.').map(Number) as [number, number, number];
     expect(maj * 1e6 + min * 1e3 + patch).toBeGreaterThanOrEqual(3_051_003);
@@ -33,13 +36,19 @@ describe('the core, started on a fresh data directory', () => {
     cleanup = tmp.cleanup;
     core = startCore({ dataDir: tmp.dir, host: 'console', log: silentLogger });
     const health = await core.call('app.health', {}, { actor: 't', host: 'console' });
-    expect(health).toMatchObject({ ok: true, result: { status: 'ok', database: { quickCheck: 'ok', journalMode: 'wal' } } });
+    expect(health).toMatchObject({
+      ok: true,
+      result: { status: 'ok', database: { quickCheck: 'ok', journalMode: 'wal' } },
+    });
     const first = await new Promise<EventMessage>((resolve) => {
       const off = core!.subscribe((m) => {
         off();
         resolve(m);
       });
     });
-    expect(first).toMatchObject({ event: 'app.status', payload: { dataDir: tmp.dir, database: { status: 'ok' }, dataFreshAt: null } });
+    expect(first).toMatchObject({
+      event: 'app.status',
+      payload: { dataDir: tmp.dir, database: { status: 'ok' }, dataFreshAt: null },
+    });
   });
 });

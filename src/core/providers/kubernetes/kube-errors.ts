@@ -62,7 +62,9 @@ export class KubeRequestError extends Error {
 }
 
 const where = (scope: KubeRequestScope) =>
-  scope.namespace ? `${scope.resource} in namespace ${scope.namespace}` : `${scope.resource} (all namespaces)`;
+  scope.namespace
+    ? `${scope.resource} in namespace ${scope.namespace}`
+    : `${scope.resource} (all namespaces)`;
 
 /**
  * The reason shown on the source. `serverMessage` is the Status message from the API server,
@@ -104,6 +106,7 @@ export function describeNetworkFailure(scope: KubeRequestScope, server: string, 
   return `context ${scope.context}: cannot reach the API server at ${server} (${cause}); check the network, VPN or proxy, retrying with backoff`;
 }
 
-export const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+export const truncate = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

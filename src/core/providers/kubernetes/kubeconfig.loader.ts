@@ -50,7 +50,14 @@ export function kubeconfigFiles(location: KubeconfigLocation = {}): { files: str
 /** Throws KubeconfigError with a reason naming the file and what to do. */
 export function loadKubeconfig(location: KubeconfigLocation = {}): LoadedKubeconfig {
   const { files, explicit } = kubeconfigFiles(location);
-  const loaded: LoadedKubeconfig = { files: [], skipped: [], currentContext: null, contexts: [], clusters: [], users: [] };
+  const loaded: LoadedKubeconfig = {
+    files: [],
+    skipped: [],
+    currentContext: null,
+    contexts: [],
+    clusters: [],
+    users: [],
+  };
   for (const file of files) {
     const kc = readOne(file, explicit || files.length === 1);
     if (!kc) {
@@ -79,7 +86,10 @@ export function loadKubeconfig(location: KubeconfigLocation = {}): LoadedKubecon
 }
 
 /** Contexts offered in Settings (discovered, never typed in). */
-export function listKubeconfigContexts(path?: string, location: Omit<KubeconfigLocation, 'path'> = {}): {
+export function listKubeconfigContexts(
+  path?: string,
+  location: Omit<KubeconfigLocation, 'path'> = {},
+): {
   files: string[];
   currentContext: string | null;
   contexts: KubeconfigContextInfo[];
@@ -127,7 +137,8 @@ export function describeUnknownContexts(loaded: LoadedKubeconfig, unknown: reado
  */
 export function kubeConfigForContext(loaded: LoadedKubeconfig, contextName: string, user?: User): KubeConfig {
   const context = loaded.contexts.find((candidate) => candidate.name === contextName);
-  if (!context) throw new KubeconfigError(describeUnknownContexts(loaded, [contextName]), loaded.files[0] ?? null);
+  if (!context)
+    throw new KubeconfigError(describeUnknownContexts(loaded, [contextName]), loaded.files[0] ?? null);
   const cluster = loaded.clusters.find((candidate) => candidate.name === context.cluster);
   if (!cluster) {
     throw new KubeconfigError(
@@ -136,7 +147,9 @@ export function kubeConfigForContext(loaded: LoadedKubeconfig, contextName: stri
     );
   }
   const resolvedUser = user ??
-    loaded.users.find((candidate) => candidate.name === context.user) ?? { name: context.user ?? `${contextName}-anonymous` };
+    loaded.users.find((candidate) => candidate.name === context.user) ?? {
+      name: context.user ?? `${contextName}-anonymous`,
+    };
   if (context.user && !loaded.users.some((candidate) => candidate.name === context.user)) {
     throw new KubeconfigError(
       `context ${contextName} refers to user "${context.user}", which kubeconfig ${loaded.files.join(', ')} does not define; fix the context or add the user`,
@@ -178,11 +191,19 @@ function readOne(file: string, mustExist: boolean): KubeConfig | null {
         file,
       );
     if (code === 'EACCES' || code === 'EPERM')
-      throw new KubeconfigError(`kubeconfig ${file} is not readable by this user (${code}); fix its permissions (chmod 600, owned by you)`, file);
-    if (code === 'EISDIR') throw new KubeconfigError(`kubeconfig ${file} is a directory, not a file; choose the file inside it`, file);
+      throw new KubeconfigError(
+        `kubeconfig ${file} is not readable by this user (${code}); fix its permissions (chmod 600, owned by you)`,
+        file,
+      );
+    if (code === 'EISDIR')
+      throw new KubeconfigError(
+        `kubeconfig ${file} is a directory, not a file; choose the file inside it`,
+        file,
+      );
     throw new KubeconfigError(`kubeconfig ${file} could not be read: ${errorMessage(error)}`, file);
   }
-  if (text.trim() === '') throw new KubeconfigError(`kubeconfig ${file} is empty; choose another file in Settings`, file);
+  if (text.trim() === '')
+    throw new KubeconfigError(`kubeconfig ${file} is empty; choose another file in Settings`, file);
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);
@@ -195,7 +216,8 @@ function readOne(file: string, mustExist: boolean): KubeConfig | null {
       file,
     );
   }
-  if (!Array.isArray(kc.getContexts())) throw new KubeconfigError(`kubeconfig ${file} is malformed: no contexts list`, file);
+  if (!Array.isArray(kc.getContexts()))
+    throw new KubeconfigError(`kubeconfig ${file} is malformed: no contexts list`, file);
   kc.makePathsAbsolute(dirname(file));
   return kc;
 }

@@ -16,6 +16,7 @@ function recordingLog() {
 
 const ctx = { actor: 'test', host: 'console' as const };
 
+// Only the commands these tests call have handlers; the registry never reaches the others.
 function handlers(overrides: Partial<HandlerMap> = {}): HandlerMap {
   const calls: unknown[] = [];
   return {
@@ -31,14 +32,17 @@ function handlers(overrides: Partial<HandlerMap> = {}): HandlerMap {
       return { ...defaultSettings, ...patch };
     },
     ...overrides,
-  };
+  } as HandlerMap;
 }
 
 describe('the core command registry', () => {
   it('validates before the handler runs: the handler never sees bad arguments', async () => {
     let ran = false;
     const { log } = recordingLog();
-    const registry = new CommandRegistry(handlers({ 'settings.set': () => ((ran = true), defaultSettings) }), { log });
+    const registry = new CommandRegistry(
+      handlers({ 'settings.set': () => ((ran = true), defaultSettings) }),
+      { log },
+    );
     const result = await registry.call('settings.set', { theme: 'purple' }, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(ran).toBe(false);
@@ -47,7 +51,10 @@ describe('the core command registry', () => {
   it('answers unknown commands with not_found', async () => {
     const { log } = recordingLog();
     const registry = new CommandRegistry(handlers(), { log });
-    expect(await registry.call('nope.nope', {}, ctx)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await registry.call('nope.nope', {}, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     expect(await registry.call(42, {}, ctx)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
@@ -60,7 +67,11 @@ describe('the core command registry', () => {
       expect(result.error.message).toContain('database exploded');
       expect(result.error.hint).toContain('log file');
     }
-    expect(lines.some(([level, , fields]) => level === 'error' && JSON.stringify(fields).includes('database exploded'))).toBe(true);
+    expect(
+      lines.some(
+        ([level, , fields]) => level === 'error' && JSON.stringify(fields).includes('database exploded'),
+      ),
+    ).toBe(true);
   });
 
   it('catches a handler result that breaks the contract when result validation is on', async () => {

@@ -25,22 +25,61 @@ function scriptedFactory() {
 }
 
 const node: NodeRecord = {
-  id: 'prod:gpu-1', name: 'gpu-1', cluster: 'prod', region: 'us-east-1', zone: 'us-east-1a', instanceType: 'g5.12xlarge',
-  gpuProduct: 'NVIDIA-A10G', gpuCapacity: 4, gpuAllocated: 2, ready: true, problems: [], hourlyPriceUsd: 8,
+  id: 'prod:gpu-1',
+  name: 'gpu-1',
+  cluster: 'prod',
+  region: 'us-east-1',
+  zone: 'us-east-1a',
+  instanceType: 'g5.12xlarge',
+  gpuProduct: 'NVIDIA-A10G',
+  gpuCapacity: 4,
+  gpuAllocated: 2,
+  ready: true,
+  problems: [],
+  hourlyPriceUsd: 8,
 };
 const endpoint = (over: Partial<EndpointRecord> = {}): EndpointRecord => ({
-  id: 'prod:llm:chat', name: 'chat', model: 'llama-3.1-8b-instruct', version: 'v1', cluster: 'prod', region: 'us-east-1',
-  namespace: 'llm', runtime: 'vllm', target: { kind: 'deployment', name: 'chat' }, group: null, trafficPercent: null,
-  replicas: { desired: 2, ready: 2 }, gpusPerReplica: 1, gpuType: null, nodes: ['gpu-1'],
+  id: 'prod:llm:chat',
+  name: 'chat',
+  model: 'llama-3.1-8b-instruct',
+  version: 'v1',
+  cluster: 'prod',
+  region: 'us-east-1',
+  namespace: 'llm',
+  runtime: 'vllm',
+  target: { kind: 'deployment', name: 'chat' },
+  group: null,
+  trafficPercent: null,
+  replicas: { desired: 2, ready: 2 },
+  gpusPerReplica: 1,
+  gpuType: null,
+  nodes: ['gpu-1'],
   pods: [
-    { name: 'chat-a', node: 'gpu-1', phase: 'Running', ready: true, restarts: 0, metricsUrl: null, runtime: 'vllm' },
-    { name: 'chat-b', node: 'gpu-1', phase: 'Running', ready: true, restarts: 0, metricsUrl: null, runtime: 'vllm' },
+    {
+      name: 'chat-a',
+      node: 'gpu-1',
+      phase: 'Running',
+      ready: true,
+      restarts: 0,
+      metricsUrl: null,
+      runtime: 'vllm',
+    },
+    {
+      name: 'chat-b',
+      node: 'gpu-1',
+      phase: 'Running',
+      ready: true,
+      restarts: 0,
+      metricsUrl: null,
+      runtime: 'vllm',
+    },
   ],
-  url: null, ...over,
+  url: null,
+  ...over,
 });
 
 const ctx = { actor: 't', host: 'console' as const };
-const ok = <T,>(e: CommandEnvelope): T => {
+const ok = <T>(e: CommandEnvelope): T => {
   if (!e.ok) throw new Error(`${e.error.code}: ${e.error.message}`);
   return e.result as T;
 };
@@ -57,7 +96,11 @@ describe('the fleet plane', () => {
   function start(dataDir: string, clock: { t: number }) {
     const s = scriptedFactory();
     core = startCore({
-      dataDir, host: 'console', log: silentLogger, providers: [s.factory], tickMs: 60_000,
+      dataDir,
+      host: 'console',
+      log: silentLogger,
+      providers: [s.factory],
+      tickMs: 60_000,
       builtInSources: [{ id: 'k8s', kind: 'kubernetes', name: 'Test cluster', config: {} }],
       now: () => clock.t,
     });
@@ -81,9 +124,14 @@ describe('the fleet plane', () => {
     ]);
     clock.t += 60_000;
     core!.tick();
-    const detail = ok<{ endpoint: { health: { status: string }; hourlyPriceUsd: number; freshness: { state: string }; gpus: number } }>(
-      await core!.call('fleet.endpoint', { id: 'prod:llm:chat' }, ctx),
-    );
+    const detail = ok<{
+      endpoint: {
+        health: { status: string };
+        hourlyPriceUsd: number;
+        freshness: { state: string };
+        gpus: number;
+      };
+    }>(await core!.call('fleet.endpoint', { id: 'prod:llm:chat' }, ctx));
     // 2 GPUs of a 4-GPU node at $8/h.
     expect(detail.endpoint.hourlyPriceUsd).toBeCloseTo(4, 6);
     expect(detail.endpoint.gpus).toBe(2);
@@ -96,10 +144,14 @@ describe('the fleet plane', () => {
       s.ctx().reportSamples([{ endpointId: 'prod:llm:chat', metric: 'error_rate', ts: clock.t, value: 0.3 }]);
       core!.tick();
     }
-    const page = ok<{ items: Array<{ health: { status: string; reason: string } }> }>(await core!.call('fleet.endpoints', { health: ['critical'] }, ctx));
+    const page = ok<{ items: Array<{ health: { status: string; reason: string } }> }>(
+      await core!.call('fleet.endpoints', { health: ['critical'] }, ctx),
+    );
     expect(page.items).toHaveLength(1);
     expect(page.items[0]!.health.reason).toMatch(/^error rate 30 % > 5 % for \d min$/);
-    const summary = ok<{ endpoints: { critical: number }; spendToday: number; spendPerHour: number }>(await core!.call('fleet.summary', {}, ctx));
+    const summary = ok<{ endpoints: { critical: number }; spendToday: number; spendPerHour: number }>(
+      await core!.call('fleet.summary', {}, ctx),
+    );
     expect(summary.endpoints.critical).toBe(1);
     expect(summary.spendPerHour).toBeCloseTo(4, 6);
     // $4/h for 2.5 minutes of ticks.
@@ -110,9 +162,10 @@ describe('the fleet plane', () => {
     s = start(tmp.dir, clock);
     s.ctx().reportStatus({ state: 'error', reason: 'connection refused', retryAt: null });
     core!.tick();
-    const cached = ok<{ total: number; items: Array<{ id: string; freshness: { state: string; at: number } }> }>(
-      await core!.call('fleet.endpoints', {}, ctx),
-    );
+    const cached = ok<{
+      total: number;
+      items: Array<{ id: string; freshness: { state: string; at: number } }>;
+    }>(await core!.call('fleet.endpoints', {}, ctx));
     expect(cached.total).toBe(1);
     expect(cached.items[0]!.freshness.state).toBe('offline');
     expect(cached.items[0]!.freshness.at).toBe(clock.t);
@@ -131,10 +184,25 @@ describe('the fleet plane', () => {
     cleanup = tmp.cleanup;
     const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
     const s = start(tmp.dir, clock);
-    const samples = Array.from({ length: 240 }, (_, i) => ({ endpointId: 'prod:llm:chat', metric: 'latency_p95' as const, ts: clock.t - i * 15_000, value: i }));
+    const samples = Array.from({ length: 240 }, (_, i) => ({
+      endpointId: 'prod:llm:chat',
+      metric: 'latency_p95' as const,
+      ts: clock.t - i * 15_000,
+      value: i,
+    }));
     s.ctx().reportSamples(samples);
     const r = ok<{ series: Array<{ points: unknown[] }> }>(
-      await core!.call('metrics.series', { endpointIds: ['prod:llm:chat'], metric: 'latency_p95', from: clock.t - 3_600_000, to: clock.t, maxPoints: 30 }, ctx),
+      await core!.call(
+        'metrics.series',
+        {
+          endpointIds: ['prod:llm:chat'],
+          metric: 'latency_p95',
+          from: clock.t - 3_600_000,
+          to: clock.t,
+          maxPoints: 30,
+        },
+        ctx,
+      ),
     );
     expect(r.series[0]!.points.length).toBeLessThanOrEqual(30);
     expect(r.series[0]!.points.length).toBeGreaterThan(25);

@@ -24,18 +24,30 @@ describe('the metrics cache', () => {
     cleanup();
   });
 
-  const everyFifteenSeconds = (endpointId: string, from: number, to: number, f: (t: number) => number): Sample[] => {
+  const everyFifteenSeconds = (
+    endpointId: string,
+    from: number,
+    to: number,
+    f: (t: number) => number,
+  ): Sample[] => {
     const out: Sample[] = [];
-    for (let t = from; t < to; t += 15_000) out.push({ endpointId, metric: 'latency_p95', ts: t, value: f(t) });
+    for (let t = from; t < to; t += 15_000)
+      out.push({ endpointId, metric: 'latency_p95', ts: t, value: f(t) });
     return out;
   };
 
   it('returns raw points for a short range, bounded to maxPoints, averaging within each step', () => {
     metrics.write(everyFifteenSeconds('a', NOW - 15 * MIN, NOW, (t) => (t - (NOW - 15 * MIN)) / 1000));
-    const [a] = metrics.series({ endpointIds: ['a'], metric: 'latency_p95', from: NOW - 15 * MIN, to: NOW, maxPoints: 1000 }, NOW);
+    const [a] = metrics.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 15 * MIN, to: NOW, maxPoints: 1000 },
+      NOW,
+    );
     expect(a!.resolution).toBe('raw');
     expect(a!.points).toHaveLength(60);
-    const [coarse] = metrics.series({ endpointIds: ['a'], metric: 'latency_p95', from: NOW - 15 * MIN, to: NOW, maxPoints: 10 }, NOW);
+    const [coarse] = metrics.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 15 * MIN, to: NOW, maxPoints: 10 },
+      NOW,
+    );
     expect(coarse!.points.length).toBeLessThanOrEqual(10);
     expect(coarse!.points.length).toBeGreaterThanOrEqual(9);
     // Each coarse point is the mean of the raw values in its step.
@@ -49,7 +61,10 @@ describe('the metrics cache', () => {
     metrics.write(everyFifteenSeconds('a', NOW - 2 * HOUR, NOW, () => 2));
     metrics.write(everyFifteenSeconds('a', NOW - 30 * MIN, NOW, () => 2)); // same timestamps: replaced, not doubled
     metrics.rollup(NOW);
-    const oneMinute = store.db.prepare('SELECT count(*) AS n, sum(count) AS c FROM metric_1m').get() as { n: number; c: number };
+    const oneMinute = store.db.prepare('SELECT count(*) AS n, sum(count) AS c FROM metric_1m').get() as {
+      n: number;
+      c: number;
+    };
     expect(oneMinute.n).toBe(120);
     expect(oneMinute.c).toBe(480);
     const oneHour = store.db.prepare('SELECT bucket, sum, count FROM metric_1h ORDER BY bucket').all();
@@ -58,7 +73,10 @@ describe('the metrics cache', () => {
       { bucket: NOW - 30 * MIN - 2 * HOUR, sum: 240, count: 120 },
       { bucket: NOW - 30 * MIN - HOUR, sum: 480, count: 240 },
     ]);
-    const [day] = metrics.series({ endpointIds: ['a'], metric: 'latency_p95', from: NOW - 24 * HOUR, to: NOW, maxPoints: 1440 }, NOW);
+    const [day] = metrics.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 24 * HOUR, to: NOW, maxPoints: 1440 },
+      NOW,
+    );
     expect(day!.resolution).toBe('1m');
     // 120 rolled-up minutes; nothing past the watermark yet.
     expect(day!.points).toHaveLength(120);
@@ -74,7 +92,10 @@ describe('the metrics cache', () => {
     // A sample for a minute already rolled up arrives late.
     metrics.write([{ endpointId: 'a', metric: 'latency_p95', ts: NOW - 6 * MIN + 1, value: 9 }]);
     metrics.rollup(NOW + 10_000);
-    const row = store.db.prepare('SELECT sum, count FROM metric_1m WHERE bucket = ?').get(NOW - 6 * MIN) as { sum: number; count: number };
+    const row = store.db.prepare('SELECT sum, count FROM metric_1m WHERE bucket = ?').get(NOW - 6 * MIN) as {
+      sum: number;
+      count: number;
+    };
     expect(row).toEqual({ sum: 13, count: 5 });
   });
 
@@ -82,7 +103,10 @@ describe('the metrics cache', () => {
     metrics.write(everyFifteenSeconds('a', NOW - 2 * HOUR, NOW - 10 * MIN, () => 1));
     metrics.rollup(NOW - 10 * MIN);
     metrics.write(everyFifteenSeconds('a', NOW - 10 * MIN, NOW, () => 5));
-    const [day] = metrics.series({ endpointIds: ['a'], metric: 'latency_p95', from: NOW - 24 * HOUR, to: NOW, maxPoints: 1440 }, NOW);
+    const [day] = metrics.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 24 * HOUR, to: NOW, maxPoints: 1440 },
+      NOW,
+    );
     expect(day!.resolution).toBe('1m');
     expect(day!.points.at(-1)).toEqual([NOW - MIN, 5]);
     // 110 rolled-up minutes plus 10 minutes still only in raw.
@@ -98,7 +122,11 @@ describe('the metrics cache', () => {
   });
 
   it('ranks endpoints by their mean over a window', () => {
-    for (const [id, v] of [['slow', 3], ['fast', 0.2], ['mid', 1]] as const) {
+    for (const [id, v] of [
+      ['slow', 3],
+      ['fast', 0.2],
+      ['mid', 1],
+    ] as const) {
       metrics.write(everyFifteenSeconds(id, NOW - 30 * MIN, NOW, () => v));
     }
     metrics.rollup(NOW);
@@ -110,7 +138,10 @@ describe('the metrics cache', () => {
 
   it('answers an endpoint with no data with an empty series, and drops NaN samples', () => {
     metrics.write([{ endpointId: 'a', metric: 'error_rate', ts: NOW, value: Number.NaN }]);
-    const [none] = metrics.series({ endpointIds: ['nobody'], metric: 'latency_p95', from: NOW - HOUR, to: NOW, maxPoints: 100 }, NOW);
+    const [none] = metrics.series(
+      { endpointIds: ['nobody'], metric: 'latency_p95', from: NOW - HOUR, to: NOW, maxPoints: 100 },
+      NOW,
+    );
     expect(none!.points).toEqual([]);
     expect(store.db.prepare('SELECT count(*) AS n FROM metric_raw').get()).toEqual({ n: 0 });
   });

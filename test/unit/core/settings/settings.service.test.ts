@@ -17,7 +17,11 @@ describe('settings', () => {
     expect(first.get()).toEqual(defaultSettings);
     const seen: unknown[] = [];
     first.onChange((s) => seen.push(s.theme));
-    expect(first.set({ theme: 'dark', staleAfterSeconds: 120 }, 'alice')).toEqual({ ...defaultSettings, theme: 'dark', staleAfterSeconds: 120 });
+    expect(first.set({ theme: 'dark', staleAfterSeconds: 120 }, 'alice')).toEqual({
+      ...defaultSettings,
+      theme: 'dark',
+      staleAfterSeconds: 120,
+    });
     expect(seen).toEqual(['dark']);
     store.close();
 
@@ -25,7 +29,9 @@ describe('settings', () => {
     const again = new SettingsService(store.db, silentLogger);
     expect(again.get()).toEqual({ ...defaultSettings, theme: 'dark', staleAfterSeconds: 120 });
     const audit = store.db.prepare('SELECT actor, action, detail FROM audit_log').all();
-    expect(audit).toEqual([{ actor: 'alice', action: 'settings.set', detail: '{"theme":"dark","staleAfterSeconds":120}' }]);
+    expect(audit).toEqual([
+      { actor: 'alice', action: 'settings.set', detail: '{"theme":"dark","staleAfterSeconds":120}' },
+    ]);
     store.close();
   });
 

@@ -51,7 +51,9 @@ describe('a process killed during a migration', () => {
     // A restart opens cleanly at the old version and the earlier data is intact.
     const reopened = openStore({ dataDir: tmp.dir, log: silentLogger });
     expect(reopened.schemaVersion()).toBe(migrations.length);
-    expect(reopened.db.prepare("SELECT value FROM settings WHERE key='theme'").get()).toEqual({ value: '"dark"' });
+    expect(reopened.db.prepare("SELECT value FROM settings WHERE key='theme'").get()).toEqual({
+      value: '"dark"',
+    });
     reopened.close();
 
     // And the interrupted migration then runs to completion, once.

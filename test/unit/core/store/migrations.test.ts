@@ -4,12 +4,22 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/core/log/logger';
 import { openStore } from '../../../../src/core/store/database';
-import { latestSchemaVersion, migrations, readSchemaVersion, runMigrations, type Migration } from '../../../../src/core/store/migrations';
+import {
+  latestSchemaVersion,
+  migrations,
+  readSchemaVersion,
+  runMigrations,
+  type Migration,
+} from '../../../../src/core/store/migrations';
 import { StoreOpenError } from '../../../../src/core/store/store-error';
 import { freshDir } from '../../../support/tmp';
 
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
+      name: string;
+    }>
+  ).map((r) => r.name);
 
 describe('schema migrations', () => {
   let cleanup: () => void = () => {};
@@ -45,7 +55,10 @@ describe('schema migrations', () => {
       const store = openStore({ dataDir: tmp.dir, log: silentLogger });
       try {
         expect(store.schemaVersion()).toBe(latestSchemaVersion());
-        if (from >= 1) expect(store.db.prepare("SELECT value FROM settings WHERE key = 'theme'").get()).toEqual({ value: '"dark"' });
+        if (from >= 1)
+          expect(store.db.prepare("SELECT value FROM settings WHERE key = 'theme'").get()).toEqual({
+            value: '"dark"',
+          });
       } finally {
         store.close();
       }

@@ -67,7 +67,7 @@ describe('opening the database when something is wrong', () => {
   it('refuses a file that is not a database, and never overwrites it', () => {
     const dataDir = dir();
     const file = join(dataDir, 'fleetdeck.db');
-    writeFileSync(file, 'this is not sqlite, but it is somebody\'s data '.repeat(200));
+    writeFileSync(file, "this is not sqlite, but it is somebody's data ".repeat(200));
     const before = readFileSync(file);
     const error = openFailure(dataDir);
     expectClear(error, 'corrupt', file);

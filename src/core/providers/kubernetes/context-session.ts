@@ -1,0 +1,414 @@
+import type { Logger } from '../../log/logger';
+import { Backoff, sleep } from './backoff';
+import { ClusterState } from './cluster-state';
+import { ContextInventory } from './context-inventory';
+import { KubeApiClient, type KubeClientTimeouts, type RawKubeObject } from './kube-api.client';
+import { KubeConnection, type ConnectionOptions } from './kube-connection';
+import { KubeRequestError } from './kube-errors';
+import {
+  objectKey,
+  toEvent,
+  toInferenceService,
+  toNode,
+  toPod,
+  toService,
+  toWorkload,
+  workloadKey,
+} from './kube-objects';
+import type { LoadedKubeconfig } from './kubeconfig.loader';
+import { ResourceReflector, reasonOf, type ReflectorHealth, type ReflectorSink } from './resource-reflector';
+
+/**
+ * One kubeconfig context: discovery, then a reflector per resource (per namespace when the
+ * source is limited to some), all feeding one ClusterState. It tells the provider when its
+ * health changes and when it has something to report; the provider decides when to report.
+ */
+export interface SessionTuning {
+  timeouts: KubeClientTimeouts;
+  pageSize: number;
+  backoff: { initialMs: number; maxMs: number; random?: () => number };
+  watchTimeoutSeconds?: () => number;
+  /** Events older than this are not kept (default one hour). */
+  eventWindowMs: number;
+}
+
+export interface SessionOptions {
+  context: string;
+  loaded: LoadedKubeconfig;
+  namespaces: readonly string[] | undefined;
+  connection: ConnectionOptions;
+  tuning: SessionTuning;
+  log: Logger;
+  now(): number;
+  onHealth(): void;
+  onDirty(): void;
+  /** First time every reflector has listed or failed once (whichever comes first). */
+  onSettled(): void;
+}
+
+export type SessionHealth =
+  | { state: 'connecting'; reason: string }
+  | { state: 'ok'; reason: string }
+  | { state: 'degraded' | 'error'; reason: string; retryAt: number | null };
+
+interface ResourceSpec {
+  resource: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  /** Without it there is no inventory worth showing: pods and deployments. */
+  required: boolean;
+  sink(state: ClusterState, now: () => number, windowMs: number): Omit<ReflectorSink, 'listed'>;
+}
+
+const specs: ResourceSpec[] = [
+  {
+    resource: 'pods',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    required: true,
+    sink: (s) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          toPod,
+          (o) => s.upsertPod(o),
+          (k) => s.removePod(k),
+        ),
+      remove: (k) => s.removePod(k),
+    }),
+  },
+  workloadSpec('deployments', 'Deployment', true),
+  workloadSpec('statefulsets', 'StatefulSet', false),
+  {
+    resource: 'nodes',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    required: false,
+    sink: (s) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          toNode,
+          (o) => s.upsertNode(o),
+          (k) => s.removeNode(k),
+        ),
+      remove: (k) => s.removeNode(k),
+    }),
+  },
+  {
+    resource: 'services',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    required: false,
+    sink: (s) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          toService,
+          (o) => s.upsertService(o),
+          (k) => s.removeService(k),
+        ),
+      remove: (k) => s.removeService(k),
+    }),
+  },
+  {
+    resource: 'events',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    required: false,
+    sink: (s, now, windowMs) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          (r) => {
+            const event = toEvent(r);
+            // Only recent events: older ones are history the store already has, or noise.
+            return event && event.at >= now() - windowMs ? event : null;
+          },
+          (o) => s.upsertEvent(o),
+          (k) => s.removeEvent(k),
+        ),
+      remove: (k) => s.removeEvent(k),
+    }),
+  },
+  {
+    resource: 'inferenceservices',
+    group: 'serving.kserve.io',
+    version: 'v1beta1',
+    namespaced: true,
+    required: false,
+    sink: (s) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          toInferenceService,
+          (o) => s.upsertIsvc(o),
+          (k) => s.removeIsvc(k),
+        ),
+      remove: (k) => s.removeIsvc(k),
+    }),
+  },
+];
+
+function workloadSpec(resource: string, kind: 'Deployment' | 'StatefulSet', required: boolean): ResourceSpec {
+  const toKey = (key: string) => {
+    const [namespace, name] = key.split('/') as [string, string];
+    return workloadKey(kind, namespace, name);
+  };
+  return {
+    resource,
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    required,
+    sink: (s) => ({
+      upsert: (raw) =>
+        apply(
+          raw,
+          toWorkload(kind),
+          (o) => s.upsertWorkload(o),
+          (k) => s.removeWorkload(toKey(k)),
+        ),
+      remove: (k) => s.removeWorkload(toKey(k)),
+    }),
+  };
+}
+
+function apply<T>(
+  raw: RawKubeObject,
+  normalize: (raw: RawKubeObject) => T | null,
+  upsert: (o: T) => void,
+  remove: (key: string) => void,
+) {
+  const object = normalize(raw);
+  if (object) upsert(object);
+  else {
+    const key = objectKey(raw);
+    if (key) remove(key);
+  }
+}
+
+export const resourceName = (spec: Pick<ResourceSpec, 'resource' | 'group'>) =>
+  spec.group ? `${spec.resource}.${spec.group}` : spec.resource;
+
+interface RunningReflector {
+  spec: ResourceSpec;
+  reflector: ResourceReflector;
+  namespace: string | undefined;
+  /** Listed or failed at least once. */
+  settled: boolean;
+}
+
+export class ContextSession {
+  readonly state = new ClusterState();
+  readonly inventory: ContextInventory;
+  readonly connection: KubeConnection;
+  readonly client: KubeApiClient;
+  private readonly abort = new AbortController();
+  private readonly reflectors: RunningReflector[] = [];
+  private discoveryFailure: { reason: string; retryAt: number | null } | null = null;
+  private running: Promise<void> | null = null;
+  settled = false;
+  /** Every required reflector has listed: the state is a whole picture of the cluster. */
+  synced = false;
+  /** The next collect must map everything (first sync, or a resync over cached records). */
+  needsFullCollect = false;
+
+  constructor(private readonly o: SessionOptions) {
+    this.inventory = new ContextInventory(o.context, this.state);
+    this.connection = new KubeConnection(o.loaded, o.context, o.connection);
+    this.client = new KubeApiClient(this.connection, o.tuning.timeouts);
+  }
+
+  get context(): string {
+    return this.o.context;
+  }
+
+  start(): void {
+    this.running ??= this.run().catch((error: unknown) => {
+      this.o.log.error('kubernetes: context session stopped unexpectedly', {
+        context: this.o.context,
+        error: reasonOf(error),
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+    await this.connection.close();
+  }
+
+  health(): SessionHealth {
+    if (this.discoveryFailure) return { state: 'error', ...this.discoveryFailure };
+    if (this.reflectors.length === 0)
+      return { state: 'connecting', reason: `context ${this.o.context}: connecting` };
+    const failing = this.reflectors.filter((r) => r.reflector.currentHealth.state === 'error');
+    const reasons = [
+      ...new Set(
+        failing.map(
+          (r) => (r.reflector.currentHealth as Extract<ReflectorHealth, { state: 'error' }>).reason,
+        ),
+      ),
+    ];
+    const retryAt = failing.length
+      ? Math.min(
+          ...failing.map(
+            (r) => (r.reflector.currentHealth as Extract<ReflectorHealth, { state: 'error' }>).retryAt,
+          ),
+        )
+      : null;
+    if (
+      failing.some((r) => r.spec.required) ||
+      (failing.length > 0 && failing.length === this.reflectors.length)
+    ) {
+      return { state: 'error', reason: reasons.join('; '), retryAt };
+    }
+    if (failing.length > 0) return { state: 'degraded', reason: reasons.join('; '), retryAt };
+    if (!this.synced) return { state: 'connecting', reason: `context ${this.o.context}: listing` };
+    return { state: 'ok', reason: `context ${this.o.context}: watching` };
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    const backoff = new Backoff(this.o.tuning.backoff);
+    let served: Set<string> | null = null;
+    while (!signal.aborted && !served) {
+      try {
+        served = await this.discover(signal);
+        this.discoveryFailure = null;
+      } catch (error) {
+        if (signal.aborted) return;
+        const delay = backoff.next(error instanceof KubeRequestError ? error.retryAfterMs : null);
+        this.discoveryFailure = { reason: reasonOf(error), retryAt: this.o.now() + delay };
+        this.markSettled(); // a context that cannot even discover has settled: on error
+        this.o.onHealth();
+        await sleep(delay, signal);
+      }
+    }
+    if (!served || signal.aborted) return;
+
+    const missing = specs.filter((spec) => spec.required && !served.has(resourceName(spec)));
+    if (missing.length > 0) {
+      this.discoveryFailure = {
+        reason: `context ${this.o.context}: the API server does not serve ${missing.map(resourceName).join(', ')}; is this a Kubernetes API server?`,
+        retryAt: null,
+      };
+      this.markSettled();
+      this.o.onHealth();
+      return;
+    }
+
+    for (const spec of specs.filter((s) => served.has(resourceName(s)))) {
+      const namespaces = spec.namespaced && this.o.namespaces?.length ? this.o.namespaces : [undefined];
+      for (const namespace of namespaces) this.addReflector(spec, namespace);
+    }
+    this.o.onHealth();
+    await Promise.all(this.reflectors.map((r) => r.reflector.run()));
+  }
+
+  private addReflector(spec: ResourceSpec, namespace: string | undefined): void {
+    const base = spec.group ? `/apis/${spec.group}/${spec.version}` : `/api/${spec.version}`;
+    const path = namespace
+      ? `${base}/namespaces/${encodeURIComponent(namespace)}/${spec.resource}`
+      : `${base}/${spec.resource}`;
+    const sink = spec.sink(this.state, this.o.now, this.o.tuning.eventWindowMs);
+    const entry: RunningReflector = {
+      spec,
+      namespace,
+      settled: false,
+      reflector: undefined as unknown as ResourceReflector,
+    };
+    entry.reflector = new ResourceReflector({
+      client: this.client,
+      path,
+      scope: { context: this.o.context, resource: resourceName(spec), namespace },
+      keyOf: objectKey,
+      sink: {
+        upsert: (raw) => {
+          sink.upsert(raw);
+          this.o.onDirty();
+        },
+        remove: (key) => {
+          sink.remove(key);
+          this.o.onDirty();
+        },
+        listed: () => {
+          entry.settled = true;
+          this.afterListOrFailure();
+        },
+      },
+      onHealth: (health) => {
+        if (health.state === 'error') {
+          entry.settled = true;
+          this.afterListOrFailure();
+        }
+        this.o.onHealth();
+      },
+      signal: this.abort.signal,
+      now: this.o.now,
+      pageSize: this.o.tuning.pageSize,
+      watchTimeoutSeconds: this.o.tuning.watchTimeoutSeconds,
+      backoff: this.o.tuning.backoff,
+    });
+    this.reflectors.push(entry);
+  }
+
+  private afterListOrFailure(): void {
+    if (!this.synced) {
+      const requiredListed = this.reflectors
+        .filter((r) => r.spec.required)
+        .every((r) => r.reflector.lists > 0);
+      const allSettled = this.reflectors.every((r) => r.settled);
+      if (requiredListed && allSettled) {
+        this.synced = true;
+        this.needsFullCollect = true;
+        this.o.onHealth();
+      }
+    }
+    if (this.reflectors.every((r) => r.settled)) this.markSettled();
+    if (this.synced) this.o.onDirty();
+  }
+
+  private markSettled(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.o.onSettled();
+  }
+
+  /** Which of our resources the server serves (`pods`, `deployments.apps`, ...). */
+  private async discover(signal: AbortSignal): Promise<Set<string>> {
+    const served = new Set<string>();
+    const groups: Array<{ path: string; group: string; optional: boolean }> = [
+      { path: '/api/v1', group: '', optional: false },
+      { path: '/apis/apps/v1', group: 'apps', optional: false },
+      // KServe is optional: most clusters do not have it, and that is not an error.
+      { path: '/apis/serving.kserve.io/v1beta1', group: 'serving.kserve.io', optional: true },
+    ];
+    await Promise.all(
+      groups.map(async ({ path, group, optional }) => {
+        try {
+          const list = await this.client.getJson<{ resources?: Array<{ name?: string }> }>(
+            path,
+            {},
+            { context: this.o.context, verb: 'get', resource: `API discovery ${path}` },
+            signal,
+          );
+          for (const resource of list.resources ?? []) {
+            if (resource.name && !resource.name.includes('/'))
+              served.add(group ? `${resource.name}.${group}` : resource.name);
+          }
+        } catch (error) {
+          if (optional && error instanceof KubeRequestError && error.status === 404) return;
+          throw error;
+        }
+      }),
+    );
+    return served;
+  }
+}

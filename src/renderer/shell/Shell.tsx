@@ -1,0 +1,59 @@
+import { useEffect, useRef, type RefObject } from 'react';
+import { useFleet } from '../stores/fleet.store';
+import { AboutView } from '../views/AboutView';
+import { NotFoundView } from '../views/NotFoundView';
+import { SettingsView } from '../views/SettingsView';
+import { CoreUnreachable } from './CoreUnreachable';
+import { NavRail } from './NavRail';
+import { StatusBar } from './StatusBar';
+import { useHashRoute, useSession, useShortcuts, useTheme } from './useShellEffects';
+
+function CurrentView() {
+  const route = useFleet((s) => s.route);
+  const unreachable = useFleet((s) => s.info === null && s.infoError !== null);
+  if (unreachable) return null;
+  switch (route.view) {
+    case 'about':
+      return <AboutView />;
+    case 'settings':
+      return <SettingsView />;
+    case 'not-found':
+      return <NotFoundView path={route.path} />;
+  }
+}
+
+/** Moves focus to the new view's heading when the route changes, so keyboard and screen reader users follow. */
+function useFocusOnRouteChange(main: RefObject<HTMLElement | null>) {
+  const view = useFleet((s) => s.route.view);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>('[data-view-title]')?.focus({ preventScroll: true });
+  }, [view, main]);
+}
+
+export function Shell() {
+  useSession();
+  useHashRoute();
+  useTheme();
+  useShortcuts();
+  const main = useRef<HTMLElement>(null);
+  useFocusOnRouteChange(main);
+  const view = useFleet((s) => s.route.view);
+  return (
+    <div className="shell" data-testid="shell" data-view={view}>
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
+      <NavRail />
+      <main className="main" id="main" ref={main} tabIndex={-1}>
+        <CoreUnreachable />
+        <CurrentView />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

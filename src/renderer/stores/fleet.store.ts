@@ -1,0 +1,32 @@
+import { createContext, useContext } from 'react';
+import { createStore, useStore, type StoreApi } from 'zustand';
+import { createAppSlice } from './app.slice';
+import { createSettingsSlice } from './settings.slice';
+import type { FleetState, StoreDeps } from './store.types';
+import { createUiSlice } from './ui.slice';
+
+export type FleetStore = StoreApi<FleetState>;
+
+/** One store for the window, made of domain slices (CONVENTIONS.md 4). */
+export function createFleetStore(deps: StoreDeps): FleetStore {
+  return createStore<FleetState>()((...a) => ({
+    ...createAppSlice(deps)(...a),
+    ...createSettingsSlice(deps)(...a),
+    ...createUiSlice(deps)(...a),
+  }));
+}
+
+export const FleetStoreContext = createContext<FleetStore | null>(null);
+
+/** Selects one field from the store; components re-render only when that field changes. */
+export function useFleet<T>(selector: (state: FleetState) => T): T {
+  const store = useContext(FleetStoreContext);
+  if (!store) throw new Error('useFleet needs a <FleetStoreContext> above it (see main.tsx).');
+  return useStore(store, selector);
+}
+
+/** The effective colour scheme: the setting when it names one, otherwise the OS preference. */
+export const selectTheme = (state: FleetState): 'light' | 'dark' =>
+  state.settings && state.settings.theme !== 'system' ? state.settings.theme : state.osTheme;
+
+export type { FleetState } from './store.types';

@@ -1,0 +1,17 @@
+import type { StateCreator } from 'zustand';
+import type { FleetApi } from '../../shared/api/fleet-api';
+import type { AppSlice } from './app.slice';
+import type { SettingsSlice } from './settings.slice';
+import type { UiSlice } from './ui.slice';
+
+export type FleetState = AppSlice & SettingsSlice & UiSlice;
+
+export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
+
+/** What slice actions reach outside the store through; tests pass fakes. */
+export interface StoreDeps {
+  api: FleetApi;
+  now: () => number;
+  /** Changes the address bar's hash (window.location.hash in the app). */
+  setHash: (hash: string) => void;
+}

@@ -1,0 +1,103 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '../../..');
+export const consoleEntry = join(repoRoot, 'out/main/console.js');
+export const rendererIndex = join(repoRoot, 'out/renderer/index.html');
+
+/** `npm test` builds first; a lone `vitest run test/e2e` builds here when out/ is missing. */
+export function ensureBuilt(): void {
+  if (existsSync(consoleEntry) && existsSync(rendererIndex)) return;
+  const result = spawnSync('npx', ['electron-vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0)
+    throw new Error(`electron-vite build failed (exit ${result.status ?? result.signal})`);
+}
+
+export interface RunningConsole {
+  /** The printed URL, `http://127.0.0.1:PORT/?token=...`. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  child: ChildProcessWithoutNullStreams;
+  /** Calls a command the way the CLI does: Bearer token, no Origin. */
+  call<T = unknown>(command: string, args?: unknown): Promise<T>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** Stops (if running) and removes the data directory. */
+  dispose(): Promise<void>;
+}
+
+const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
+
+/**
+ * Starts `node out/main/console.js --port 0 --no-open` on a fresh data directory. `port` is only
+ * for restarting a console where an earlier one (now stopped) was.
+ */
+export async function startConsole(options: { port?: number } = {}): Promise<RunningConsole> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
+  const port = String(options.port ?? 0);
+  const child = spawn(process.execPath, [consoleEntry, '--port', port, '--no-open', '--data-dir', dataDir], {
+    cwd: repoRoot,
+    stdio: 'pipe',
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+  const url = await new Promise<string>((done, fail) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = URL_LINE.exec(line.trim());
+        if (match?.[1]) {
+          child.stdout.off('data', onData);
+          return done(match[1]);
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    void exited.then((code) =>
+      fail(new Error(`console exited (${code}) before printing its URL; stderr:\n${stderr}`)),
+    );
+  });
+
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token') ?? '';
+  const origin = parsed.origin;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+
+  return {
+    url,
+    origin,
+    port: Number(parsed.port),
+    token,
+    dataDir,
+    child,
+    async call<T>(command: string, args: unknown = {}) {
+      const response = await fetch(`${origin}/api/v1/${command}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      const body = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
+      if (!body.ok) throw new Error(`${command} failed: ${JSON.stringify(body.error)}`);
+      return body.result as T;
+    },
+    stop,
+    async dispose() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
