@@ -93,8 +93,11 @@ const vllmSuccess: NativeMetric = { name: 'vllm:request_success_total', type: 'c
 /**
  * vLLM counts finished requests (`finished_reason` stop|length|abort) but not failed ones; its
  * API server's HTTP instrumentator counts responses by status. Failures are the 5xx responses;
- * a client abort is not a server failure. Without `http_requests_total` (an engine scraped
- * without its API server) error_rate is reported missing rather than shown as 0.
+ * a client abort is not a server failure, and 4xx are left out because the instrumentator groups
+ * status codes ("4xx"), so a 429 from a full queue cannot be told from a client's bad request
+ * (TGI differs: its request_count - request_success includes rejected requests). Without
+ * `http_requests_total` (an engine scraped without its API server) error_rate is reported missing
+ * rather than shown as 0.
  */
 const vllmHttp5xx: NativeMetric = {
   name: 'http_requests_total',

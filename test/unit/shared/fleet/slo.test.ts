@@ -14,7 +14,11 @@ function run(steps: Array<{ t: number; p95?: number; err?: number; ready?: numbe
     const metrics: Record<string, { value: number; at: number }> = {};
     if (s.p95 !== undefined) metrics.latency_p95 = { value: s.p95, at: s.t };
     if (s.err !== undefined) metrics.error_rate = { value: s.err, at: s.t };
-    const r = evaluateHealth({ now: s.t, slo, metrics, replicas: { desired: 2, ready: s.ready ?? 2 } }, state, health);
+    const r = evaluateHealth(
+      { now: s.t, slo, metrics, replicas: { desired: 2, ready: s.ready ?? 2 } },
+      state,
+      health,
+    );
     state = r.state;
     health = r.health;
     out.push(r.health);
@@ -56,14 +60,25 @@ describe('endpoint health from SLOs', () => {
   });
 
   it('is critical at once with no ready replica, and warns with some missing', () => {
-    expect(run([{ t: T0, ready: 0 }])[0]).toMatchObject({ status: 'critical', reason: '0 of 2 replicas ready' });
-    expect(run([{ t: T0, ready: 1, p95: 0.2, err: 0 }])[0]).toMatchObject({ status: 'warning', reason: '1 of 2 replicas ready' });
+    expect(run([{ t: T0, ready: 0 }])[0]).toMatchObject({
+      status: 'critical',
+      reason: '0 of 2 replicas ready',
+    });
+    expect(run([{ t: T0, ready: 1, p95: 0.2, err: 0 }])[0]).toMatchObject({
+      status: 'warning',
+      reason: '1 of 2 replicas ready',
+    });
   });
 
   it('is unknown with no fresh metrics, never ok by default', () => {
     expect(run([{ t: T0 }])[0]).toMatchObject({ status: 'unknown', reason: 'no metrics yet' });
     const stale = evaluateHealth(
-      { now: T0 + 600_000, slo, replicas: { desired: 1, ready: 1 }, metrics: { latency_p95: { value: 0.3, at: T0 } } },
+      {
+        now: T0 + 600_000,
+        slo,
+        replicas: { desired: 1, ready: 1 },
+        metrics: { latency_p95: { value: 0.3, at: T0 } },
+      },
       {},
     );
     expect(stale.health).toMatchObject({ status: 'unknown', reason: 'no metrics for 10 min' });

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   PrometheusClient,
@@ -90,82 +91,77 @@ describe('the Prometheus client', () => {
   it.each([
     [
       '401 with a bearer token',
-      (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(401).end('Unauthorized'),
+      (_req: unknown, res: ServerResponse) => res.writeHead(401).end('Unauthorized'),
       { auth: { type: 'bearer', tokenRef: 'prom-token' } },
       'auth',
       'answered 401 Unauthorized: the bearer token in secret reference "prom-token" was rejected; update the secret or the reference',
     ],
     [
       '401 without credentials',
-      (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(401).end(),
+      (_req: unknown, res: ServerResponse) => res.writeHead(401).end(),
       {},
       'auth',
       'answered 401 Unauthorized: it needs credentials; set bearer or basic auth with a secret reference',
     ],
     [
       '403',
-      (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(403).end('no org'),
+      (_req: unknown, res: ServerResponse) => res.writeHead(403).end('no org'),
       { auth: { type: 'basic', username: 'u', passwordRef: 'prom-pass' } },
       'forbidden',
       'answered 403 Forbidden: user "u" (password in secret reference "prom-pass") may not query this API (for Mimir or Cortex, check the X-Scope-OrgID header)',
     ],
     [
       '404',
-      (_req: unknown, res: import('node:http').ServerResponse) =>
-        res.writeHead(404).end('404 page not found'),
+      (_req: unknown, res: ServerResponse) => res.writeHead(404).end('404 page not found'),
       {},
       'not_found',
       '/api/v1/query: check the base URL (Prometheus: http://host:9090; Mimir: .../prometheus; Thanos: the Querier)',
     ],
     [
       'a Prometheus error body',
-      (_req: unknown, res: import('node:http').ServerResponse) =>
-        res
-          .writeHead(400, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              status: 'error',
-              errorType: 'bad_data',
-              error: '1:5: parse error: unexpected "}"',
-            }),
-          ),
+      (_req: unknown, res: ServerResponse) =>
+        res.writeHead(400, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: 'error',
+            errorType: 'bad_data',
+            error: '1:5: parse error: unexpected "}"',
+          }),
+        ),
       {},
       'query',
       'rejected the query (bad_data): 1:5: parse error: unexpected "}"',
     ],
     [
       'a query the server timed out',
-      (_req: unknown, res: import('node:http').ServerResponse) =>
-        res
-          .writeHead(503)
-          .end(
-            JSON.stringify({
-              status: 'error',
-              errorType: 'timeout',
-              error: 'query timed out in expression evaluation',
-            }),
-          ),
+      (_req: unknown, res: ServerResponse) =>
+        res.writeHead(503).end(
+          JSON.stringify({
+            status: 'error',
+            errorType: 'timeout',
+            error: 'query timed out in expression evaluation',
+          }),
+        ),
       {},
       'query',
       'gave up on the query (timeout): query timed out in expression evaluation',
     ],
     [
       'malformed JSON',
-      (_req: unknown, res: import('node:http').ServerResponse) => res.end('{"status":"success","data":{'),
+      (_req: unknown, res: ServerResponse) => res.end('{"status":"success","data":{'),
       {},
       'malformed',
       'sent malformed JSON: ',
     ],
     [
       'JSON of another API',
-      (_req: unknown, res: import('node:http').ServerResponse) => res.end('{"hello":"world"}'),
+      (_req: unknown, res: ServerResponse) => res.end('{"hello":"world"}'),
       {},
       'malformed',
       'sent JSON that is not a Prometheus API answer (no "status": "success" with "data"): is the URL a Prometheus-compatible API?',
     ],
     [
       'an HTML page',
-      (_req: unknown, res: import('node:http').ServerResponse) =>
+      (_req: unknown, res: ServerResponse) =>
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Grafana</body></html>'),
       {},
       'malformed',

@@ -10,7 +10,8 @@ afterEach(async () => {
 });
 
 type Series = { metric: Record<string, string>; value: [number, string] };
-const ok = (result: Series[]) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
+const ok = (result: Series[]) =>
+  JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
 const pod = 'llama-7d9f8c6b5-x2k4p';
 const at = (labels: Record<string, string>, value: number): Series => ({
   metric: { namespace: 'serving', pod, ...labels },
@@ -120,7 +121,9 @@ describe('the Prometheus provider', () => {
     const { p, ctx } = await started(url);
     await p.pollOnce();
     expect(ctx.lastStatus!.state).toBe('error');
-    expect(ctx.lastStatus!.reason).toMatch(/^Prometheus at http:\/\/127\.0\.0\.1:\d+\/ is unavailable \(HTTP 500\)$/);
+    expect(ctx.lastStatus!.reason).toMatch(
+      /^Prometheus at http:\/\/127\.0\.0\.1:\d+\/ is unavailable \(HTTP 500\)$/,
+    );
     expect(ctx.lastStatus!.retryAt).toBe(1_700_000_000_000 + 15_000);
   });
 
@@ -134,7 +137,9 @@ describe('the Prometheus provider', () => {
     await p.pollOnce();
     expect(ctx.latest('prod:serving:llama', 'queue_depth')).toBe(4);
     expect(ctx.lastStatus!.state).toBe('degraded');
-    expect(ctx.lastStatus!.reason).toMatch(/^\d+ of \d+ queries failed: Prometheus at .* is unavailable \(HTTP 503\); 1 of 1 endpoints have data;/);
+    expect(ctx.lastStatus!.reason).toMatch(
+      /^\d+ of \d+ queries failed: Prometheus at .* is unavailable \(HTTP 503\); 1 of 1 endpoints have data;/,
+    );
   });
 
   it('maps series through a fleetdeck_endpoint label when the backend sets one', async () => {
@@ -160,7 +165,12 @@ describe('the Prometheus provider', () => {
       const end = Number(params.get('end'));
       const values: Array<[number, string]> = [];
       for (let t = start; t <= end; t += step) values.push([t, '0.8']);
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values }] } }));
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'matrix', result: [{ metric: {}, values }] },
+        }),
+      );
     });
     cleanups.push(srv.close);
     const { p } = await started(srv.url);
