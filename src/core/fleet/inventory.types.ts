@@ -26,6 +26,11 @@ export interface NodeRecord {
   /** Conditions and recent GPU faults in words, e.g. "Xid 79 on GPU 3". */
   problems: string[];
   hourlyPriceUsd: number | null;
+  /**
+   * Where the node's GPU exporter (DCGM) serves /metrics, when known: the dcgm-exporter pod on
+   * the node, or the demo's node annotation `fleetdeck.io/dcgm-metrics-url`.
+   */
+  metricsUrl?: string | null;
 }
 
 export interface PodRecord {

@@ -243,6 +243,7 @@ export class SourcesService {
       this.setStatus(def, { state: 'connecting', reason: 'starting', retryAt: null });
     const ctx: ProviderContext = {
       sourceId: def.id,
+      sourceName: def.name,
       log: this.o.log,
       now: this.now,
       signal: abort.signal,

@@ -11,6 +11,8 @@ import type { InventorySnapshot, InventoryView } from '../fleet/inventory.types'
  */
 export interface ProviderContext {
   readonly sourceId: string;
+  /** The name the user gave the source (shown as the cluster/account of hosted endpoints). */
+  readonly sourceName: string;
   readonly log: Logger;
   now(): number;
   /**

@@ -123,7 +123,7 @@ export class OpenAIProvider implements SourceProvider {
         clusters: [
           {
             id: ctx.sourceId,
-            name: ctx.sourceId,
+            name: ctx.sourceName,
             kind: 'hosted',
             region: this.config.region ?? 'global',
             cloud: null,
@@ -221,7 +221,7 @@ export class OpenAIProvider implements SourceProvider {
       name: model,
       model,
       version: 'hosted',
-      cluster: ctx.sourceId,
+      cluster: ctx.sourceName,
       region: this.config.region ?? 'global',
       namespace: null,
       runtime: 'openai',

@@ -83,11 +83,11 @@ describe('the OpenAI-compatible provider', () => {
     expect(path).toBe('/r/c/ns/pod/v1/models');
     const inv = ctx.inventories[0]!.snapshot;
     expect(inv.clusters).toEqual([
-      { id: 'hosted-a', name: 'hosted-a', kind: 'hosted', region: 'us-east-1', cloud: null },
+      { id: 'hosted-a', name: 'hosted-a (name)', kind: 'hosted', region: 'us-east-1', cloud: null },
     ]);
     expect(inv.endpoints!.map((e) => e.id)).toEqual(['hosted-a:chat-small', 'hosted-a:text-embedding-small']);
     expect(inv.endpoints![0]).toMatchObject({
-      cluster: 'hosted-a',
+      cluster: 'hosted-a (name)',
       target: { kind: 'hosted', name: 'chat-small' },
       tokenPrice: { input: 0.15e-6, output: 0.6e-6 },
       pods: [],

@@ -16,6 +16,7 @@ type StatusReport = Omit<SourceStatus, 'lastOkAt'> & { lastOkAt?: number | null 
 /** A ProviderContext that records what a provider reports, over a fixed inventory. */
 export class FakeContext implements ProviderContext {
   readonly sourceId: string;
+  readonly sourceName: string;
   readonly log = silentLogger;
   readonly samples: Sample[] = [];
   readonly statuses: StatusReport[] = [];
@@ -29,6 +30,7 @@ export class FakeContext implements ProviderContext {
 
   constructor(options: { sourceId?: string; endpoints?: EndpointRecord[] } = {}) {
     this.sourceId = options.sourceId ?? 'test-source';
+    this.sourceName = `${this.sourceId} (name)`;
     this.endpoints = options.endpoints ?? [];
   }
 
