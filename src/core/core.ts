@@ -11,6 +11,7 @@ import { createFleetPlane, type ContextLister, type DemoControl } from './fleet/
 import type { SourceDefinition } from './fleet/sources.service';
 import type { ProviderFactory } from './providers/provider';
 import { createSecretStore, localFileCipher, type SecretCipher } from './secrets/secret-store';
+import { listContexts, providerFactories } from './providers/registry';
 
 export interface CoreOptions {
   dataDir: string;
@@ -47,6 +48,10 @@ export interface Core {
   readonly store: Store;
   /** Runs one fleet pass now (health, spend, delta) instead of waiting for the timer. */
   tick(): void;
+  /** How many sources the user configured; the hosts start the demo fleet when there are none. */
+  userSourceCount(): number;
+  /** Attaches the demo fleet: its built-in sources start at once, demo.fault reaches it. */
+  useDemo(demo: { sources: Array<Omit<SourceDefinition, 'builtIn'>>; control: DemoControl }): void;
   close(): Promise<void>;
 }
 
@@ -81,11 +86,11 @@ export function startCore(options: CoreOptions): Core {
     settings,
     dataDir: options.dataDir,
     resourcesDir: options.resourcesDir ?? resolve(import.meta.dirname, '..', '..', 'resources'),
-    factories: options.providers ?? [],
+    factories: options.providers ?? providerFactories,
     secrets,
     ...(options.builtInSources ? { builtInSources: options.builtInSources } : {}),
     ...(options.demo ? { demo: options.demo } : {}),
-    ...(options.listContexts ? { listContexts: options.listContexts } : {}),
+    listContexts: options.listContexts ?? listContexts,
     ...(options.tickMs ? { tickMs: options.tickMs } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -129,6 +134,8 @@ export function startCore(options: CoreOptions): Core {
     log,
     store,
     tick: () => void plane.fleet.tick(),
+    userSourceCount: () => plane.sources.userSourceCount(),
+    useDemo: (demo) => plane.useDemo(demo),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
-export const usage = 'Usage: npm run console -- [--host H] [--port N] [--data-dir D] [--no-open]';
+export const usage =
+  'Usage: npm run console -- [--host H] [--port N] [--data-dir D] [--no-open] [--no-demo] [--demo-scale N]';
 
 export interface ConsoleArgs {
   host: string;
@@ -9,6 +10,10 @@ export interface ConsoleArgs {
   /** Undefined means: FLEETDECK_DATA_DIR, then the per-OS default (resolveDataDir). */
   dataDir: string | undefined;
   open: boolean;
+  /** Start the demo fleet when no source is configured (default), or never (`--no-demo`). */
+  demo: boolean;
+  /** `--demo-scale N`: simulate N endpoints instead of the bundled demo fleet. */
+  demoScale: number | undefined;
   help: boolean;
 }
 
@@ -25,7 +30,15 @@ export class UsageError extends Error {
  * so a typo like `--prot 8080` never starts a console on a port nobody asked for.
  */
 export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'no-open'?: boolean; help?: boolean };
+  let values: {
+    host?: string;
+    port?: string;
+    'data-dir'?: string;
+    'no-open'?: boolean;
+    'no-demo'?: boolean;
+    'demo-scale'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -36,6 +49,8 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         'no-open': { type: 'boolean' },
+        'no-demo': { type: 'boolean' },
+        'demo-scale': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -62,5 +77,22 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
   const dataDir = values['data-dir'];
   if (dataDir !== undefined && dataDir.trim() === '') throw new UsageError('--data-dir needs a folder');
 
-  return { host, port, dataDir, open: !values['no-open'], help: values.help ?? false };
+  let demoScale: number | undefined;
+  if (values['demo-scale'] !== undefined) {
+    if (!/^\d{1,6}$/.test(values['demo-scale']) || Number(values['demo-scale']) < 1 || Number(values['demo-scale']) > 100_000) {
+      throw new UsageError(`--demo-scale ${JSON.stringify(values['demo-scale'])} is not a number of endpoints (1-100000)`);
+    }
+    demoScale = Number(values['demo-scale']);
+    if (values['no-demo']) throw new UsageError('--demo-scale and --no-demo contradict each other');
+  }
+
+  return {
+    host,
+    port,
+    dataDir,
+    open: !values['no-open'],
+    demo: !values['no-demo'],
+    demoScale,
+    help: values.help ?? false,
+  };
 }

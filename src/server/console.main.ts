@@ -3,6 +3,7 @@
 // line, the URL; everything else goes to stderr so scripts can read the URL with `head -1`.
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir, startCore, StoreOpenError, type Core } from '../core/core';
+import { demoSources, startDemoFleet, type DemoFleet } from '../demo/demo-fleet';
 import { isLoopbackHost } from './console-address';
 import { parseConsoleArgs, usage, UsageError, type ConsoleArgs } from './console-args';
 import { removeConsoleFile, writeConsoleFile } from './console-file';
@@ -112,11 +113,13 @@ async function main(argv: readonly string[]): Promise<void> {
     core.log.warn(`console: could not write console.json in ${dataDir}: ${(error as Error).message}`);
   }
 
+  let demo: DemoFleet | null = null;
   const stopping = signals.stopWith(async () => {
     core.log.info('console: stopping');
     try {
       await server.close();
       await core.close();
+      await demo?.close();
     } catch (error) {
       core.log.error('console: shutdown failed', { error: (error as Error).message });
       process.exitCode = 1;
@@ -127,6 +130,18 @@ async function main(argv: readonly string[]): Promise<void> {
 
   process.stdout.write(`Fleetdeck console: ${server.url}\n`);
   if (args.open) openBrowser(server.url);
+
+  // The demo fleet starts after the URL is out, so the console paints (from the cache) at once.
+  if (args.demo && (args.demoScale !== undefined || core.userSourceCount() === 0)) {
+    try {
+      demo = await startDemoFleet({ dataDir, resourcesDir, ...(args.demoScale !== undefined ? { scale: args.demoScale } : {}) });
+      core.useDemo({ sources: demoSources(demo), control: demo });
+      core.log.info('demo fleet started', { endpoints: demo.definition.endpoints.length, kubeconfig: demo.kubeconfigPath });
+    } catch (error) {
+      process.stderr.write(`fleetdeck console: the demo fleet could not start: ${(error as Error).message}\n`);
+      core.log.error('demo fleet failed to start', { error: (error as Error).stack ?? String(error) });
+    }
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

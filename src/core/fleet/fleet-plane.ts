@@ -71,6 +71,8 @@ export interface FleetPlane {
   sources: SourcesService;
   /** Latest time any source delivered data, for the status bar. */
   dataFreshAt(): number | null;
+  /** Adds built-in sources and fault control after start (the host starts the demo only when no source is configured). */
+  useDemo(demo: { sources: Array<Omit<SourceDefinition, 'builtIn'>>; control: DemoControl }): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -125,15 +127,17 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
   });
   if (cached > 0) o.log.info('fleet served from cache until sources answer', { records: cached });
 
+  let demo: DemoControl | undefined = o.demo;
+  let started = false;
   const requireDemo = (): DemoControl => {
-    if (!o.demo) {
+    if (!demo) {
       throw new FleetError({
         code: 'unavailable',
         message: 'The demo fleet is not running',
         hint: 'It starts by default when no sources are configured; remove --no-demo to use it.',
       });
     }
-    return o.demo;
+    return demo;
   };
 
   const handlers: HandlerGroup<FleetCommands> = {
@@ -235,7 +239,15 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
     fleet,
     sources,
     dataFreshAt: () => freshAt,
+    useDemo(d) {
+      demo = d.control;
+      for (const def of d.sources) {
+        sources.addBuiltIn(def);
+        if (started) sources.startOne(def.id);
+      }
+    },
     start() {
+      started = true;
       sources.startAll();
       const tick = () => {
         try {

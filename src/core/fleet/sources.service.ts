@@ -119,6 +119,16 @@ export class SourcesService {
     for (const def of this.definitions()) this.start(def);
   }
 
+  startOne(id: string): void {
+    const def = this.definitions().find((d) => d.id === id);
+    if (def && !this.running.has(id)) this.start(def);
+  }
+
+  /** Sources the user configured (not built in). */
+  userSourceCount(): number {
+    return (this.o.db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n;
+  }
+
   list(): Source[] {
     return this.definitions().map((def) => this.describe(def));
   }
