@@ -40,7 +40,7 @@ const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
 export async function startConsole(options: { port?: number } = {}): Promise<RunningConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
   const port = String(options.port ?? 0);
-  const child = spawn(process.execPath, [consoleEntry, '--port', port, '--no-open', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [consoleEntry, '--port', port, '--no-open', '--no-demo', '--data-dir', dataDir], {
     cwd: repoRoot,
     stdio: 'pipe',
   });

@@ -131,13 +131,22 @@ describe('console host: lifecycle', () => {
   });
 
   it('rejects unknown flags and bad values with a one-line usage error (exit 2)', async () => {
-    for (const args of [['--bogus'], ['--port', 'eighty'], ['--port', '70000'], ['stray'], ['--host']]) {
+    for (const args of [
+      ['--bogus'],
+      ['--port', 'eighty'],
+      ['--port', '70000'],
+      ['stray'],
+      ['--host'],
+      ['--demo-scale', 'lots'],
+      ['--demo-scale', '0'],
+      ['--demo-scale', '10', '--no-demo'],
+    ]) {
       const proc = spawnConsole(args);
       const exit = await proc.exited;
       expect(exit.code, args.join(' ')).toBe(2);
       expect(proc.stdout).toBe('');
       expect(proc.stderr).toMatch(
-        /^fleetdeck console: [^\n]+\. Usage: npm run console -- \[--host H\] \[--port N\] \[--data-dir D\] \[--no-open\]\n$/,
+        /^fleetdeck console: [^\n]+\. Usage: npm run console -- \[--host H\] \[--port N\] \[--data-dir D\] \[--no-open\] \[--no-demo\] \[--demo-scale N\]\n$/,
       );
     }
   });
