@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { StoreOpenError, resolveDataDir, startCore, type Core } from '../../src/core/core';
+import { demoSources, startDemoFleet, type DemoFleet } from '../../src/demo/demo-fleet';
 import { createAppOrigin } from './app-origin';
 import { appPaths, devServerUrl } from './app-paths';
 import { forwardCoreEvents, registerCommandHandlers } from './ipc';
@@ -123,6 +124,24 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // The demo fleet, as in the console: when no source is configured, unless --no-demo.
+  const argv = options.argv ?? process.argv;
+  const scaleAt = argv.indexOf('--demo-scale');
+  const demoScale = scaleAt >= 0 ? Number(argv[scaleAt + 1]) : undefined;
+  let demo: DemoFleet | null = null;
+  if (!argv.includes('--no-demo') && (demoScale !== undefined || core.userSourceCount() === 0)) {
+    startDemoFleet({
+      dataDir,
+      resourcesDir: paths.resources,
+      ...(demoScale !== undefined && Number.isInteger(demoScale) && demoScale > 0 ? { scale: demoScale } : {}),
+    })
+      .then((started) => {
+        demo = started;
+        core.useDemo({ sources: demoSources(started), control: started });
+      })
+      .catch((error: unknown) => log.error('demo fleet failed to start', { error: String(error) }));
+  }
+
   let coreClosed = false;
   let closing = false;
   app.on('will-quit', (event) => {
@@ -134,6 +153,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     removeCommandHandlers();
     core
       .close()
+      .then(() => demo?.close())
       .catch((error: unknown) => log.error('core did not close cleanly', { error: String(error) }))
       .finally(() => {
         coreClosed = true;
