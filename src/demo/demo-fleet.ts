@@ -60,7 +60,10 @@ export async function startDemoFleet(options: DemoFleetOptions): Promise<DemoFle
     for (const cluster of clusters) {
       for (const frozen of cluster.store.list(refs.nodes)) {
         const node = structuredClone(frozen);
-        node.metadata.annotations = { ...node.metadata.annotations, [dcgmUrlAnnotation]: host.nodeMetricsUrl(cluster.name, node.metadata.name) };
+        node.metadata.annotations = {
+          ...node.metadata.annotations,
+          [dcgmUrlAnnotation]: host.nodeMetricsUrl(cluster.name, node.metadata.name),
+        };
         cluster.store.update(refs.nodes, node);
       }
     }
@@ -70,10 +73,19 @@ export async function startDemoFleet(options: DemoFleetOptions): Promise<DemoFle
     throw error;
   }
   const stores = clusters.map((c) => c.store);
-  const faults = createFaultInjector({ fleet: definition, stores, hooks: kubeFaultHooks(definition, clusters) });
+  const faults = createFaultInjector({
+    fleet: definition,
+    stores,
+    hooks: kubeFaultHooks(definition, clusters),
+  });
   const world = createDemoWorld({ fleet: definition, stores, faults });
   host.attach(world);
-  const info = (f: { kind: DemoFaultInfo['kind']; target: string; startedAt: number; endsAt: number }): DemoFaultInfo => ({
+  const info = (f: {
+    kind: DemoFaultInfo['kind'];
+    target: string;
+    startedAt: number;
+    endsAt: number;
+  }): DemoFaultInfo => ({
     kind: f.kind,
     target: f.target,
     startedAt: f.startedAt,

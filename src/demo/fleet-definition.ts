@@ -90,7 +90,8 @@ export interface DemoEndpoint {
   quality?: { latencyFactor?: number; extraErrorRate?: number };
 }
 
-export type DemoFaultKind = 'latency_spike' | 'error_burst' | 'crash_loop' | 'gpu_xid' | 'traffic_surge' | 'cost_spike';
+export type DemoFaultKind =
+  'latency_spike' | 'error_burst' | 'crash_loop' | 'gpu_xid' | 'traffic_surge' | 'cost_spike';
 
 export interface DemoFault {
   kind: DemoFaultKind;

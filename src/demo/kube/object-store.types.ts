@@ -6,6 +6,8 @@
  */
 export interface ObjectMeta {
   name: string;
+  /** Prefix for a server-generated name when `name` is empty (POST only). */
+  generateName?: string;
   namespace?: string;
   uid?: string;
   resourceVersion?: string;
@@ -14,7 +16,14 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
 }
 
 export interface KubeObject {
@@ -49,7 +58,11 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
-/** What the demo world and the model servers use; the API server adds paging, watch windows and HTTP. */
+/**
+ * What the demo world and the model servers use; the API server adds paging, watch windows and HTTP.
+ * Objects handed out are frozen snapshots (editing one throws): copy before changing, or use
+ * KubeObjectStore.modify. Failures are KubeApiError (status-error.ts) with the HTTP code and reason.
+ */
 export interface ClusterObjectStore {
   readonly clusterName: string;
   get(ref: ResourceRef, namespace: string | undefined, name: string): KubeObject | undefined;
@@ -61,6 +74,54 @@ export interface ClusterObjectStore {
   delete(ref: ResourceRef, namespace: string | undefined, name: string): KubeObject | undefined;
   /** Every change, synchronously after it is applied. Returns an unsubscribe function. */
   onChange(listener: (change: StoreChange) => void): () => void;
+}
+
+/**
+ * What the simulated apiserver and the controllers need beyond ClusterObjectStore; implemented by
+ * createClusterObjectStore (object-store.ts). Returned objects are frozen snapshots.
+ */
+export interface HistoryEntry {
+  resourceVersion: number;
+  change: StoreChange;
+}
+
+export interface ListPageOptions extends ListOptions {
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface KubeObjectStore extends ClusterObjectStore {
+  /** The latest resourceVersion (0 before the first write). */
+  readonly resourceVersion: number;
+  /** The oldest resourceVersion a watch may resume from; older ones get 410 Expired. */
+  readonly oldestResumableVersion: number;
+  /** Writes only `status` (the `/status` subresource): spec and metadata stay as stored. */
+  updateStatus(ref: ResourceRef, object: KubeObject): KubeObject;
+  /**
+   * Read-modify-write in one step: `mutate` edits a mutable copy (return `false` to skip).
+   * Returns the stored object, or undefined when it does not exist.
+   */
+  modify(
+    ref: ResourceRef,
+    namespace: string | undefined,
+    name: string,
+    mutate: (draft: KubeObject) => void | false,
+    options?: { status?: boolean },
+  ): KubeObject | undefined;
+  /** A page of a list in key order (namespace/name), with an opaque continue token. */
+  listPage(ref: ResourceRef, options?: ListPageOptions): ListPage;
+  /** Changes after `resourceVersion`, oldest first; throws 410 Expired when outside the window. */
+  changesSince(resourceVersion: number): HistoryEntry[];
+  /** Objects of `ref` whose ownerReferences name `ownerUid` (indexed: cheap at 10k endpoints). */
+  ownedBy(ref: ResourceRef, ownerUid: string): KubeObject[];
+  count(ref: ResourceRef): number;
 }
 
 export const refs = {
