@@ -270,7 +270,8 @@ export class FleetService {
 
   private freshness(newest: number | null, now: number, sourceIds: string[]): Freshness {
     const statuses = [...new Set(sourceIds)].map((id) => this.o.sourceStatus(id));
-    const allDown = statuses.length > 0 && statuses.every((s) => s?.state === 'error');
+    // Down: in error, or no longer configured (then nothing will refresh its records).
+    const allDown = statuses.length > 0 && statuses.every((s) => s === undefined || s.state === 'error');
     if (allDown)
       return { state: 'offline', at: newest ?? Math.max(0, ...statuses.map((s) => s?.lastOkAt ?? 0)) };
     if (newest === null) return { state: 'unknown', at: null };

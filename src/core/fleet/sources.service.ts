@@ -92,6 +92,7 @@ export class SourcesService {
 
   addBuiltIn(def: Omit<SourceDefinition, 'builtIn'>): void {
     this.builtIns.push({ ...def, builtIn: true });
+    this.definedIds = null;
   }
 
   definitions(): SourceDefinition[] {
@@ -133,8 +134,18 @@ export class SourcesService {
     return this.definitions().map((def) => this.describe(def));
   }
 
+  /**
+   * The status of a source that is configured now; undefined for one that is not (its records
+   * are only cache, and nothing will refresh them: they read as offline).
+   */
   status(id: string): SourceStatus | undefined {
-    return this.statuses.get(id);
+    return this.defined().has(id) ? this.statuses.get(id) : undefined;
+  }
+
+  private definedIds: Set<string> | null = null;
+  private defined(): Set<string> {
+    this.definedIds ??= new Set(this.definitions().map((d) => d.id));
+    return this.definedIds;
   }
 
   kindOf(id: string): string {
@@ -217,6 +228,7 @@ export class SourcesService {
       this.o.db.prepare('DELETE FROM source_state WHERE source_id = ?').run(id);
     })();
     this.statuses.delete(id);
+    this.definedIds = null;
     this.o.fleet().onInventory(this.o.inventory.dropSource(id));
   }
 
