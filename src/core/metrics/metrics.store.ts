@@ -149,43 +149,74 @@ export class MetricsStore {
     const step = Math.ceil(Math.max(Math.ceil(span / maxPoints), native) / native) * native;
     const wm1m = this.watermark('metrics.rollup.1m', 0);
     const wm1h = this.watermark('metrics.rollup.1h', 0);
-
-    const parts: string[] = [];
-    const params: number[] = [];
-    const part = (
-      table: string,
-      timeCol: string,
-      sumExpr: string,
-      countExpr: string,
-      lo: number,
-      hi: number,
-    ) => {
-      parts.push(
-        `SELECT (${timeCol} / ${step}) * ${step} AS t, ${sumExpr} AS s, ${countExpr} AS c FROM ${table}
-         WHERE series_id = ? AND ${timeCol} >= ? AND ${timeCol} < ?`,
-      );
-      params.push(lo, hi);
-    };
     const to = query.to + 1;
+    // Non-overlapping parts, oldest first: rolled-up tables up to their watermarks, raw after.
+    const parts: Array<{ table: 'metric_1h' | 'metric_1m' | 'metric_raw'; lo: number; hi: number }> = [];
     if (resolution === '1h') {
-      part('metric_1h', 'bucket', 'sum', 'count', query.from, Math.min(to, wm1h));
-      part('metric_1m', 'bucket', 'sum', 'count', Math.max(query.from, wm1h), Math.min(to, wm1m));
-      part('metric_raw', 'ts', 'value', '1', Math.max(query.from, wm1m), to);
+      parts.push({ table: 'metric_1h', lo: query.from, hi: Math.min(to, wm1h) });
+      parts.push({ table: 'metric_1m', lo: Math.max(query.from, wm1h), hi: Math.min(to, wm1m) });
+      parts.push({ table: 'metric_raw', lo: Math.max(query.from, wm1m), hi: to });
     } else if (resolution === '1m') {
-      part('metric_1m', 'bucket', 'sum', 'count', query.from, Math.min(to, wm1m));
-      part('metric_raw', 'ts', 'value', '1', Math.max(query.from, wm1m), to);
+      parts.push({ table: 'metric_1m', lo: query.from, hi: Math.min(to, wm1m) });
+      parts.push({ table: 'metric_raw', lo: Math.max(query.from, wm1m), hi: to });
     } else {
-      part('metric_raw', 'ts', 'value', '1', query.from, to);
+      parts.push({ table: 'metric_raw', lo: query.from, hi: to });
     }
-    const sql = `SELECT t, sum(s) / sum(c) AS v FROM (${parts.join(' UNION ALL ')}) GROUP BY t ORDER BY t`;
-    const stmt = this.db.prepare(sql).raw(true);
+    const live = parts.filter((p) => p.hi > p.lo);
     return query.endpointIds.map((endpointId) => {
       const id = this.lookupSeries(endpointId, query.metric);
-      const args: number[] = [];
-      for (let i = 0; i < params.length; i += 2) args.push(id ?? -1, params[i]!, params[i + 1]!);
-      const rows = id === undefined ? [] : (stmt.all(...args) as Array<[number, number]>);
-      return { endpointId, metric: query.metric, resolution, stepMs: step, points: rows.slice(-maxPoints) };
+      const points: Array<[number, number]> = [];
+      if (id !== undefined) {
+        // [t, sum, count] per step from each part; a step straddling two parts is merged here.
+        let lastT = Number.NaN;
+        let lastS = 0;
+        let lastC = 0;
+        for (const part of live) {
+          for (const [t, sum, count] of this.partStatement(part.table, step).all(id, part.lo, part.hi)) {
+            if (t === lastT) {
+              lastS += sum;
+              lastC += count;
+              points[points.length - 1] = [t, lastS / lastC];
+            } else {
+              points.push([t, sum / count]);
+              lastT = t;
+              lastS = sum;
+              lastC = count;
+            }
+          }
+        }
+      }
+      return { endpointId, metric: query.metric, resolution, stepMs: step, points: points.slice(-maxPoints) };
     });
+  }
+
+  private readonly partStatements = new Map<
+    string,
+    Database.Statement<[number, number, number], [number, number, number]>
+  >();
+
+  /**
+   * One part of a series query, as [t, sum, count] rows. When the step is the table's own bucket
+   * the rows are read as they are (no grouping: the common chart case, 1-minute points over a
+   * day); otherwise buckets are grouped into steps in SQL.
+   */
+  private partStatement(table: 'metric_1h' | 'metric_1m' | 'metric_raw', step: number) {
+    const key = `${table}:${step}`;
+    let stmt = this.partStatements.get(key);
+    if (!stmt) {
+      const native = table === 'metric_1h' ? HOUR : table === 'metric_1m' ? MINUTE : 0;
+      const sql =
+        table === 'metric_raw'
+          ? `SELECT (ts / ${step}) * ${step}, sum(value), count(*) FROM metric_raw
+             WHERE series_id = ? AND ts >= ? AND ts < ? GROUP BY 1 ORDER BY 1`
+          : step === native
+            ? `SELECT bucket, sum, count FROM ${table} WHERE series_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket`
+            : `SELECT (bucket / ${step}) * ${step}, sum(sum), sum(count) FROM ${table}
+               WHERE series_id = ? AND bucket >= ? AND bucket < ? GROUP BY 1 ORDER BY 1`;
+      stmt = this.db.prepare<[number, number, number], [number, number, number]>(sql).raw(true);
+      this.partStatements.set(key, stmt);
+    }
+    return stmt;
   }
 
   /**
