@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createFleetApi, type CommandEnvelope, type FleetTransport } from '../../../../src/shared/api/fleet-api';
+import {
+  createFleetApi,
+  type CommandEnvelope,
+  type FleetTransport,
+} from '../../../../src/shared/api/fleet-api';
 import type { EventMessage } from '../../../../src/shared/contract/index';
 import { FleetError } from '../../../../src/shared/errors/fleet-error';
 
@@ -33,7 +37,15 @@ describe('the FleetApi client', () => {
     const fake = fakeTransport((name) =>
       name === 'settings.get'
         ? { ok: true, result: { theme: 'dark', timeFormat: '24h', staleAfterSeconds: 60 } }
-        : { ok: false, error: { code: 'bad_request', message: 'Invalid arguments for settings.set: theme: nope', where: 'settings.set', hint: 'Check' } },
+        : {
+            ok: false,
+            error: {
+              code: 'bad_request',
+              message: 'Invalid arguments for settings.set: theme: nope',
+              where: 'settings.set',
+              hint: 'Check',
+            },
+          },
     );
     const api = createFleetApi(fake.transport);
     await expect(api.call('settings.get', {})).resolves.toMatchObject({ theme: 'dark' });
@@ -51,7 +63,10 @@ describe('the FleetApi client', () => {
     expect(fake.subscribeCalls).toBe(1);
     fake.push({ event: 'app.status', payload: { dataDir: '/d' } });
     fake.push({ event: 'not.in.contract', payload: {} });
-    expect(seen).toEqual([['a', '/d'], ['b', '/d']]);
+    expect(seen).toEqual([
+      ['a', '/d'],
+      ['b', '/d'],
+    ]);
     offA();
     expect(fake.subscribers).toBe(1);
     offB();
@@ -59,7 +74,10 @@ describe('the FleetApi client', () => {
   });
 
   it('turns a garbled error body into an internal FleetError instead of crashing', () => {
-    expect(FleetError.fromBody({ code: 'weird', message: 42 })).toMatchObject({ code: 'internal', message: 'Unknown error' });
+    expect(FleetError.fromBody({ code: 'weird', message: 42 })).toMatchObject({
+      code: 'internal',
+      message: 'Unknown error',
+    });
     expect(FleetError.fromBody('plain text')).toMatchObject({ code: 'internal', message: 'plain text' });
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { commandNames, commands, defaultSettings, eventNames, events, isCommandName, settingsSchema } from '../../../../src/shared/contract/index';
+import {
+  commandNames,
+  commands,
+  defaultSettings,
+  eventNames,
+  events,
+  isCommandName,
+  settingsSchema,
+} from '../../../../src/shared/contract/index';
 import { assertCommandName, parseCommandArgs } from '../../../../src/shared/contract/validate';
 import { FleetError } from '../../../../src/shared/errors/fleet-error';
 
@@ -16,7 +24,21 @@ const refusal = (fn: () => unknown): FleetError => {
 describe('the command contract', () => {
   it('declares every command and event with a summary and runtime schemas, named domain.verb', () => {
     expect(commandNames).toEqual(
-      expect.arrayContaining(['app.info', 'app.health', 'settings.get', 'settings.set', 'fleet.summary', 'fleet.endpoints', 'fleet.endpoint', 'metrics.series', 'sources.list', 'sources.add', 'sources.test', 'sources.remove', 'demo.fault']),
+      expect.arrayContaining([
+        'app.info',
+        'app.health',
+        'settings.get',
+        'settings.set',
+        'fleet.summary',
+        'fleet.endpoints',
+        'fleet.endpoint',
+        'metrics.series',
+        'sources.list',
+        'sources.add',
+        'sources.test',
+        'sources.remove',
+        'demo.fault',
+      ]),
     );
     expect(eventNames).toEqual(expect.arrayContaining(['app.status', 'fleet.delta', 'sources.status']));
     for (const name of [...commandNames, ...eventNames]) expect(name).toMatch(/^[a-z]+\.[a-z]+$/);
