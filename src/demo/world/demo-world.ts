@@ -79,6 +79,8 @@ interface GroupState extends WorldGroup {
   readonly peakRps: number;
   /** Relative weights, one per member (Deployment groups; KServe ones read the store). */
   weights: number[];
+  /** Set by setWeights: a router's explicit split instead of the replica ratio. */
+  explicitWeights?: boolean;
   readonly store: ClusterObjectStore;
 }
 
@@ -276,6 +278,7 @@ export class DemoWorld {
       next[i] = value;
     }
     group.weights = next;
+    group.explicitWeights = true;
     this.refreshGroup(group, this.now());
   }
 
@@ -334,9 +337,18 @@ export class DemoWorld {
     computeFigures(input, endpoint.figures);
   }
 
+  /**
+   * KServe groups: the InferenceService's status traffic. Deployment groups behind one Service:
+   * the ready replicas of each version, as kube-proxy spreads connections over the Service's
+   * ready endpoints (a rollout shifts traffic by scaling), unless weights were set explicitly
+   * (a traffic router such as a Gateway route), which then win.
+   */
   private currentWeights(group: GroupState): number[] {
-    if (!group.kserve) return group.weights;
-    return kserveTrafficWeights(group.store, group.namespace, group.name, group.members) ?? group.weights;
+    if (group.kserve)
+      return kserveTrafficWeights(group.store, group.namespace, group.name, group.members) ?? group.weights;
+    if (group.explicitWeights) return group.weights;
+    const ready = group.members.map((m) => this.readyReplicas(m.id));
+    return ready.some((r) => r > 0) ? ready : group.weights;
   }
 
   private group(groupId: string): GroupState {

@@ -152,9 +152,14 @@ export interface ConsoleHost {
   stop(signal?: NodeJS.Signals): Promise<Exited>;
 }
 
-export async function startConsole(dataDir: string, extraArgs: string[] = []): Promise<ConsoleHost> {
-  // The security rules don't need a fleet: no demo, so each test starts fast.
-  const proc = spawnConsole(['--port', '0', '--no-open', '--no-demo', '--data-dir', dataDir, ...extraArgs]);
+export async function startConsole(
+  dataDir: string,
+  extraArgs: string[] = [],
+  options: { demo?: boolean } = {},
+): Promise<ConsoleHost> {
+  // The security rules don't need a fleet: no demo unless asked, so each test starts fast.
+  const demo = options.demo ? [] : ['--no-demo'];
+  const proc = spawnConsole(['--port', '0', '--no-open', ...demo, '--data-dir', dataDir, ...extraArgs]);
   const match = await proc.waitFor(() => {
     const line = proc.stdout.split('\n')[0];
     return proc.stdout.includes('\n') && line !== undefined ? (URL_LINE.exec(line) ?? false) : false;

@@ -1,6 +1,4 @@
 import {
-  mapSelects,
-  selectorMatches,
   workloadKey,
   type KEvent,
   type KInferenceService,
@@ -9,6 +7,7 @@ import {
   type KService,
   type KWorkload,
 } from './kube-objects';
+import { mapSelects, selectorMatches } from './label-selectors';
 import { detectModelWorkload, type ModelWorkload } from './model-detection';
 
 /**

@@ -32,7 +32,7 @@ export async function checkContext(
     const version = await client.getJson<{ gitVersion?: string }>(
       '/version',
       {},
-      { context, verb: 'get', resource: '/version' },
+      { context, verb: 'get', resource: '/version', namespaced: false },
     );
     for (const [base, resource, name] of [
       ['/api/v1', 'pods', 'pods'],
@@ -49,7 +49,7 @@ export async function checkContext(
       await client.getJson(
         '/apis/serving.kserve.io/v1beta1',
         {},
-        { context, verb: 'get', resource: 'API discovery serving.kserve.io' },
+        { context, verb: 'get', resource: 'API discovery serving.kserve.io', namespaced: false },
       );
       kserve = 'KServe InferenceServices served';
     } catch (error) {

@@ -2,21 +2,13 @@ import type { Logger } from '../../log/logger';
 import { Backoff, sleep } from './backoff';
 import { ClusterState } from './cluster-state';
 import { ContextInventory } from './context-inventory';
-import { KubeApiClient, type KubeClientTimeouts, type RawKubeObject } from './kube-api.client';
+import { KubeApiClient, type KubeClientTimeouts } from './kube-api.client';
 import { KubeConnection, type ConnectionOptions } from './kube-connection';
 import { KubeRequestError } from './kube-errors';
-import {
-  objectKey,
-  toEvent,
-  toInferenceService,
-  toNode,
-  toPod,
-  toService,
-  toWorkload,
-  workloadKey,
-} from './kube-objects';
+import { objectKey } from './kube-objects';
 import type { LoadedKubeconfig } from './kubeconfig.loader';
-import { ResourceReflector, reasonOf, type ReflectorHealth, type ReflectorSink } from './resource-reflector';
+import { ResourceReflector, reasonOf, type ReflectorHealth } from './resource-reflector';
+import { resourceName, watchedResources, type ResourceSpec } from './watched-resources';
 
 /**
  * One kubeconfig context: discovery, then a reflector per resource (per namespace when the
@@ -30,6 +22,8 @@ export interface SessionTuning {
   watchTimeoutSeconds?: () => number;
   /** Events older than this are not kept (default one hour). */
   eventWindowMs: number;
+  /** How often to look again for optional APIs the server did not have (KServe installed later). */
+  rediscoverMs: number;
 }
 
 export interface SessionOptions {
@@ -51,150 +45,21 @@ export type SessionHealth =
   | { state: 'ok'; reason: string }
   | { state: 'degraded' | 'error'; reason: string; retryAt: number | null };
 
-interface ResourceSpec {
-  resource: string;
-  group: string;
-  version: string;
-  namespaced: boolean;
-  /** Without it there is no inventory worth showing: pods and deployments. */
-  required: boolean;
-  sink(state: ClusterState, now: () => number, windowMs: number): Omit<ReflectorSink, 'listed'>;
+type FailedHealth = Extract<ReflectorHealth, { state: 'error' }>;
+
+/**
+ * One line per distinct failure, at most two; seven resources timing out the same way read as
+ * one reason plus the names of the others, not seven near-identical sentences.
+ */
+function summarize(failing: Array<{ entry: RunningReflector; health: FailedHealth }>): string {
+  const reasons = [...new Set(failing.map((f) => f.health.reason))];
+  if (reasons.length <= 2) return reasons.join('; ');
+  const first = failing.find((f) => f.health.reason === reasons[0])!;
+  const others = [
+    ...new Set(failing.filter((f) => f.health.reason !== reasons[0]).map((f) => resourceName(f.entry.spec))),
+  ];
+  return `${first.health.reason} (also failing: ${others.join(', ')})`;
 }
-
-const specs: ResourceSpec[] = [
-  {
-    resource: 'pods',
-    group: '',
-    version: 'v1',
-    namespaced: true,
-    required: true,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toPod,
-          (o) => s.upsertPod(o),
-          (k) => s.removePod(k),
-        ),
-      remove: (k) => s.removePod(k),
-    }),
-  },
-  workloadSpec('deployments', 'Deployment', true),
-  workloadSpec('statefulsets', 'StatefulSet', false),
-  {
-    resource: 'nodes',
-    group: '',
-    version: 'v1',
-    namespaced: false,
-    required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toNode,
-          (o) => s.upsertNode(o),
-          (k) => s.removeNode(k),
-        ),
-      remove: (k) => s.removeNode(k),
-    }),
-  },
-  {
-    resource: 'services',
-    group: '',
-    version: 'v1',
-    namespaced: true,
-    required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toService,
-          (o) => s.upsertService(o),
-          (k) => s.removeService(k),
-        ),
-      remove: (k) => s.removeService(k),
-    }),
-  },
-  {
-    resource: 'events',
-    group: '',
-    version: 'v1',
-    namespaced: true,
-    required: false,
-    sink: (s, now, windowMs) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          (r) => {
-            const event = toEvent(r);
-            // Only recent events: older ones are history the store already has, or noise.
-            return event && event.at >= now() - windowMs ? event : null;
-          },
-          (o) => s.upsertEvent(o),
-          (k) => s.removeEvent(k),
-        ),
-      remove: (k) => s.removeEvent(k),
-    }),
-  },
-  {
-    resource: 'inferenceservices',
-    group: 'serving.kserve.io',
-    version: 'v1beta1',
-    namespaced: true,
-    required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toInferenceService,
-          (o) => s.upsertIsvc(o),
-          (k) => s.removeIsvc(k),
-        ),
-      remove: (k) => s.removeIsvc(k),
-    }),
-  },
-];
-
-function workloadSpec(resource: string, kind: 'Deployment' | 'StatefulSet', required: boolean): ResourceSpec {
-  const toKey = (key: string) => {
-    const [namespace, name] = key.split('/') as [string, string];
-    return workloadKey(kind, namespace, name);
-  };
-  return {
-    resource,
-    group: 'apps',
-    version: 'v1',
-    namespaced: true,
-    required,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toWorkload(kind),
-          (o) => s.upsertWorkload(o),
-          (k) => s.removeWorkload(toKey(k)),
-        ),
-      remove: (k) => s.removeWorkload(toKey(k)),
-    }),
-  };
-}
-
-function apply<T>(
-  raw: RawKubeObject,
-  normalize: (raw: RawKubeObject) => T | null,
-  upsert: (o: T) => void,
-  remove: (key: string) => void,
-) {
-  const object = normalize(raw);
-  if (object) upsert(object);
-  else {
-    const key = objectKey(raw);
-    if (key) remove(key);
-  }
-}
-
-export const resourceName = (spec: Pick<ResourceSpec, 'resource' | 'group'>) =>
-  spec.group ? `${spec.resource}.${spec.group}` : spec.resource;
 
 interface RunningReflector {
   spec: ResourceSpec;
@@ -248,30 +113,19 @@ export class ContextSession {
     if (this.discoveryFailure) return { state: 'error', ...this.discoveryFailure };
     if (this.reflectors.length === 0)
       return { state: 'connecting', reason: `context ${this.o.context}: connecting` };
-    const failing = this.reflectors.filter((r) => r.reflector.currentHealth.state === 'error');
-    const reasons = [
-      ...new Set(
-        failing.map(
-          (r) => (r.reflector.currentHealth as Extract<ReflectorHealth, { state: 'error' }>).reason,
-        ),
-      ),
-    ];
-    const retryAt = failing.length
-      ? Math.min(
-          ...failing.map(
-            (r) => (r.reflector.currentHealth as Extract<ReflectorHealth, { state: 'error' }>).retryAt,
-          ),
-        )
-      : null;
-    if (
-      failing.some((r) => r.spec.required) ||
-      (failing.length > 0 && failing.length === this.reflectors.length)
-    ) {
-      return { state: 'error', reason: reasons.join('; '), retryAt };
+    const failing: Array<{ entry: RunningReflector; health: FailedHealth }> = [];
+    for (const entry of this.reflectors) {
+      const health = entry.reflector.currentHealth;
+      if (health.state === 'error') failing.push({ entry, health });
     }
-    if (failing.length > 0) return { state: 'degraded', reason: reasons.join('; '), retryAt };
-    if (!this.synced) return { state: 'connecting', reason: `context ${this.o.context}: listing` };
-    return { state: 'ok', reason: `context ${this.o.context}: watching` };
+    if (failing.length === 0) {
+      if (!this.synced) return { state: 'connecting', reason: `context ${this.o.context}: listing` };
+      return { state: 'ok', reason: `context ${this.o.context}: watching` };
+    }
+    const retryAt = Math.min(...failing.map((f) => f.health.retryAt));
+    const reason = summarize(failing);
+    const fatal = failing.some((f) => f.entry.spec.required) || failing.length === this.reflectors.length;
+    return { state: fatal ? 'error' : 'degraded', reason, retryAt };
   }
 
   private async run(): Promise<void> {
@@ -293,7 +147,7 @@ export class ContextSession {
     }
     if (!served || signal.aborted) return;
 
-    const missing = specs.filter((spec) => spec.required && !served.has(resourceName(spec)));
+    const missing = watchedResources.filter((spec) => spec.required && !served.has(resourceName(spec)));
     if (missing.length > 0) {
       this.discoveryFailure = {
         reason: `context ${this.o.context}: the API server does not serve ${missing.map(resourceName).join(', ')}; is this a Kubernetes API server?`,
@@ -304,15 +158,46 @@ export class ContextSession {
       return;
     }
 
-    for (const spec of specs.filter((s) => served.has(resourceName(s)))) {
+    for (const spec of watchedResources.filter((s) => served.has(resourceName(s)))) {
       const namespaces = spec.namespaced && this.o.namespaces?.length ? this.o.namespaces : [undefined];
       for (const namespace of namespaces) this.addReflector(spec, namespace);
     }
     this.o.onHealth();
-    await Promise.all(this.reflectors.map((r) => r.reflector.run()));
+    const loops = this.reflectors.map((r) => this.runReflector(r));
+    // Optional APIs (KServe, StatefulSets) may be installed while we run: look again now and then.
+    while (!signal.aborted) {
+      await sleep(this.o.tuning.rediscoverMs, signal);
+      const absent = watchedResources.filter((spec) => !this.reflectors.some((r) => r.spec === spec));
+      if (signal.aborted || absent.length === 0) break;
+      let now: Set<string>;
+      try {
+        now = await this.discover(signal);
+      } catch {
+        continue; // the reflectors report connectivity; discovery just tries again later
+      }
+      for (const spec of absent.filter((s) => now.has(resourceName(s)))) {
+        this.o.log.info('kubernetes: an API appeared, following it', {
+          context: this.o.context,
+          resource: resourceName(spec),
+        });
+        const namespaces = spec.namespaced && this.o.namespaces?.length ? this.o.namespaces : [undefined];
+        for (const namespace of namespaces) loops.push(this.runReflector(this.addReflector(spec, namespace)));
+      }
+    }
+    await Promise.all(loops);
   }
 
-  private addReflector(spec: ResourceSpec, namespace: string | undefined): void {
+  private runReflector(entry: RunningReflector): Promise<void> {
+    return entry.reflector.run().catch((error: unknown) => {
+      this.o.log.error('kubernetes: a reflector stopped unexpectedly', {
+        context: this.o.context,
+        resource: resourceName(entry.spec),
+        error: reasonOf(error),
+      });
+    });
+  }
+
+  private addReflector(spec: ResourceSpec, namespace: string | undefined): RunningReflector {
     const base = spec.group ? `/apis/${spec.group}/${spec.version}` : `/api/${spec.version}`;
     const path = namespace
       ? `${base}/namespaces/${encodeURIComponent(namespace)}/${spec.resource}`
@@ -327,7 +212,12 @@ export class ContextSession {
     entry.reflector = new ResourceReflector({
       client: this.client,
       path,
-      scope: { context: this.o.context, resource: resourceName(spec), namespace },
+      scope: {
+        context: this.o.context,
+        resource: resourceName(spec),
+        namespace,
+        namespaced: spec.namespaced,
+      },
       keyOf: objectKey,
       sink: {
         upsert: (raw) => {
@@ -357,6 +247,7 @@ export class ContextSession {
       backoff: this.o.tuning.backoff,
     });
     this.reflectors.push(entry);
+    return entry;
   }
 
   private afterListOrFailure(): void {
@@ -396,7 +287,7 @@ export class ContextSession {
           const list = await this.client.getJson<{ resources?: Array<{ name?: string }> }>(
             path,
             {},
-            { context: this.o.context, verb: 'get', resource: `API discovery ${path}` },
+            { context: this.o.context, verb: 'get', resource: `API discovery ${path}`, namespaced: false },
             signal,
           );
           for (const resource of list.resources ?? []) {

@@ -244,7 +244,10 @@ export function mapNode(state: ClusterState, name: string, m: MappingContext): N
   const cutoff = m.now - (m.recentMs ?? HOUR_MS);
   const warnings = state
     .warningsOnNode(name)
+    // Recent, not already stated by a condition that is True, not resolved by one that went OK.
     .filter((event) => event.at >= cutoff)
+    .filter((event) => !node.activeConditions.includes(event.reason))
+    .filter((event) => (node.clearedAt[event.reason] ?? -Infinity) < event.at)
     .sort((a, b) => b.at - a.at)
     .map((event) => (event.message ? `${event.reason}: ${event.message}` : event.reason));
   const price = Number.parseFloat(node.annotations[labels.hourlyPrice] ?? '');

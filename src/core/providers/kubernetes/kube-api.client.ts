@@ -216,7 +216,7 @@ export class KubeApiClient {
       const text = await response.body.text().catch(() => '');
       // A 401 may only mean the token expired: get fresh credentials (re-run exec plugins) once.
       if (response.statusCode === 401 && attempt === 0) {
-        this.connection.invalidate();
+        this.connection.invalidate(auth);
         continue;
       }
       throw httpError(response.statusCode, text, response.headers, scope);

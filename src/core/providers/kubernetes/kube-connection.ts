@@ -13,6 +13,11 @@ import { KubeAuthError, KubeconfigError, errorMessage, truncate } from './kube-e
  * faster than the client's node-fetch path (performance-and-safety.md, "undici's request").
  */
 export interface ConnectionOptions {
+  /**
+   * Reads the kubeconfig again after a 401: token files rotate, and `aws eks update-kubeconfig`
+   * and friends rewrite the file. A failed reload keeps what was loaded.
+   */
+  reload?: () => LoadedKubeconfig;
   /** The environment exec plugins run with: the login shell's (headlamp #266). */
   execEnv?: () => Promise<NodeJS.ProcessEnv>;
   /** An exec plugin that does not answer within this is reported (default 30 s). */
@@ -31,11 +36,12 @@ type HttpsOptions = RequestOptions & { headers?: Record<string, string | string[
 
 export class KubeConnection {
   private current: Promise<ConnectionAuth> | null = null;
-  private readonly retired: Dispatcher[] = [];
+  private resolved: ConnectionAuth | null = null;
+  private stale = false;
   private closed = false;
 
   constructor(
-    private readonly loaded: LoadedKubeconfig,
+    private loaded: LoadedKubeconfig,
     readonly context: string,
     private readonly options: ConnectionOptions = {},
   ) {}
@@ -52,34 +58,50 @@ export class KubeConnection {
         new KubeAuthError(`context ${this.context}: the source was stopped`, this.context, false),
       );
     if (!this.current) {
+      if (this.stale && this.options.reload) {
+        try {
+          this.loaded = this.options.reload();
+        } catch {
+          // Keep the kubeconfig we have; the next request says what is wrong with it.
+        }
+      }
+      this.stale = false;
       const attempt = this.build();
       this.current = attempt;
-      // A failed attempt is not cached: the next call runs the plugin again (after backoff).
-      attempt.catch(() => {
-        if (this.current === attempt) this.current = null;
-      });
+      attempt.then(
+        (auth) => {
+          if (this.current === attempt) this.resolved = auth;
+          else void auth.dispatcher.close().catch(() => undefined); // invalidated meanwhile
+        },
+        // A failed attempt is not cached: the next call runs the plugin again (after backoff).
+        () => {
+          if (this.current === attempt) this.current = null;
+        },
+      );
     }
     return this.current;
   }
 
-  /** Forget the credentials (the server said 401): the next request re-runs exec plugins. */
-  invalidate(): void {
-    const previous = this.current;
+  /**
+   * Forgets credentials the server refused (401): the next request reads the kubeconfig again
+   * and re-runs exec plugins. Many requests failing with the same credentials refresh them once.
+   */
+  invalidate(failed: ConnectionAuth): void {
+    if (this.resolved !== failed) return;
     this.current = null;
-    // Open watches keep using the old pool until they end; close it once they have.
-    previous?.then((auth) => this.retired.push(auth.dispatcher)).catch(() => undefined);
+    this.resolved = null;
+    this.stale = true;
+    // Graceful: watches still open on the old pool finish there, then it closes.
+    void failed.dispatcher.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const pools = [...this.retired];
     const current = this.current;
     this.current = null;
-    if (current) {
-      const auth = await current.catch(() => null);
-      if (auth) pools.push(auth.dispatcher);
-    }
-    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
+    this.resolved = null;
+    const auth = current ? await current.catch(() => null) : null;
+    await auth?.dispatcher.destroy().catch(() => undefined);
   }
 
   private async build(): Promise<ConnectionAuth> {

@@ -37,6 +37,8 @@ export interface KubeRequestScope {
   resource: string;
   /** Omitted for cluster-wide requests. */
   namespace?: string;
+  /** False for cluster-scoped resources (nodes) and discovery: no "all namespaces" in reasons. */
+  namespaced?: boolean;
 }
 
 /** A request to the API server failed. `status` is the HTTP code (0 for network/timeout). */
@@ -64,7 +66,9 @@ export class KubeRequestError extends Error {
 const where = (scope: KubeRequestScope) =>
   scope.namespace
     ? `${scope.resource} in namespace ${scope.namespace}`
-    : `${scope.resource} (all namespaces)`;
+    : scope.namespaced === false
+      ? scope.resource
+      : `${scope.resource} (all namespaces)`;
 
 /**
  * The reason shown on the source. `serverMessage` is the Status message from the API server,

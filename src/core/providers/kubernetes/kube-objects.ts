@@ -1,4 +1,5 @@
 import type { RawKubeObject } from './kube-api.client';
+import { toSelector, type LabelSelector } from './label-selectors';
 
 /**
  * Compact views of the Kubernetes objects the source keeps in memory. Raw objects are large
@@ -60,6 +61,10 @@ export interface KNode {
   unschedulable: boolean;
   /** Conditions that are not OK, in words. */
   conditionProblems: string[];
+  /** Condition types that are True now (a problem the condition already states). */
+  activeConditions: string[];
+  /** Condition type -> when it last turned OK: Warning events with that reason before it are over. */
+  clearedAt: Record<string, number>;
   gpuCapacity: number;
   providerID: string | null;
 }
@@ -100,11 +105,6 @@ export interface KInferenceService {
   latestReadyRevision: string | null;
   latestCreatedRevision: string | null;
   canaryTrafficPercent: number | null;
-}
-
-export interface LabelSelector {
-  matchLabels: Record<string, string>;
-  matchExpressions: Array<{ key: string; operator: string; values: string[] }>;
 }
 
 export const workloadKey = (kind: 'Deployment' | 'StatefulSet', namespace: string, name: string) =>
@@ -180,6 +180,8 @@ export function toNode(raw: RawKubeObject): KNode | null {
   const status = record(raw.status);
   const conditions = array(status.conditions).map(record);
   const problems: string[] = [];
+  const activeConditions: string[] = [];
+  const clearedAt: Record<string, number> = {};
   let ready = false;
   for (const condition of conditions) {
     const type = str(condition.type) ?? '?';
@@ -191,6 +193,10 @@ export function toNode(raw: RawKubeObject): KNode | null {
       // MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable and node-problem-detector's
       // conditions (GPU Xid, kernel deadlock) all mean trouble when True.
       problems.push(`${type}${detail ? `: ${detail}` : ''}`);
+      activeConditions.push(type);
+    } else {
+      const at = time(condition.lastTransitionTime);
+      if (at !== null) clearedAt[type] = at;
     }
   }
   const unschedulable = spec.unschedulable === true;
@@ -202,6 +208,8 @@ export function toNode(raw: RawKubeObject): KNode | null {
     ready,
     unschedulable,
     conditionProblems: problems,
+    activeConditions,
+    clearedAt,
     gpuCapacity:
       quantity(record(status.capacity)[GPU_RESOURCE]) ??
       quantity(record(status.allocatable)[GPU_RESOURCE]) ??
@@ -278,44 +286,6 @@ export function toInferenceService(raw: RawKubeObject): KInferenceService | null
     latestCreatedRevision: str(predictor.latestCreatedRevision),
     canaryTrafficPercent: num(record(spec.predictor).canaryTrafficPercent),
   };
-}
-
-// ---- selectors ----
-
-export function toSelector(value: unknown): LabelSelector | null {
-  const selector = record(value);
-  const matchLabels = strings(selector.matchLabels);
-  const matchExpressions = array(selector.matchExpressions)
-    .map(record)
-    .map((e) => ({
-      key: str(e.key) ?? '',
-      operator: str(e.operator) ?? '',
-      values: array(e.values).map(String),
-    }));
-  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) return null;
-  return { matchLabels, matchExpressions };
-}
-
-export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels)) if (labels[key] !== value) return false;
-  for (const { key, operator, values } of selector.matchExpressions) {
-    const has = Object.hasOwn(labels, key);
-    if (operator === 'In' && (!has || !values.includes(labels[key]!))) return false;
-    if (operator === 'NotIn' && has && values.includes(labels[key]!)) return false;
-    if (operator === 'Exists' && !has) return false;
-    if (operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
-/** A Service's selector (equality only) against a pod template's labels. */
-export function mapSelects(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  let any = false;
-  for (const [key, value] of Object.entries(selector)) {
-    any = true;
-    if (labels[key] !== value) return false;
-  }
-  return any;
 }
 
 // ---- helpers ----

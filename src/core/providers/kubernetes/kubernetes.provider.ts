@@ -57,6 +57,8 @@ export interface KubernetesTuning {
   backoff: { initialMs: number; maxMs: number; random?: () => number };
   watchTimeoutSeconds?: () => number;
   eventWindowMs: number;
+  /** How often a context looks again for optional APIs it lacked (a CRD installed later). */
+  rediscoverMs: number;
   /** How often aged-out events are dropped and node problems re-evaluated. */
   housekeepingMs: number;
   execTimeoutMs: number;
@@ -74,6 +76,7 @@ export const defaultKubernetesTuning: KubernetesTuning = {
   pageSize: 500,
   backoff: { initialMs: 1_000, maxMs: 60_000 },
   eventWindowMs: 60 * 60_000,
+  rediscoverMs: 5 * 60_000,
   housekeepingMs: 60_000,
   execTimeoutMs: 30_000,
   execEnv: async () => (await loginShellEnv()).env,
@@ -166,7 +169,11 @@ export class KubernetesProvider implements SourceProvider {
   }
 
   private connectionOptions(): ConnectionOptions {
-    return { execEnv: this.tuning.execEnv, execTimeoutMs: this.tuning.execTimeoutMs };
+    return {
+      execEnv: this.tuning.execEnv,
+      execTimeoutMs: this.tuning.execTimeoutMs,
+      reload: () => this.load(),
+    };
   }
 
   private async run(): Promise<void> {
@@ -201,6 +208,7 @@ export class KubernetesProvider implements SourceProvider {
       backoff: this.tuning.backoff,
       watchTimeoutSeconds: this.tuning.watchTimeoutSeconds,
       eventWindowMs: this.tuning.eventWindowMs,
+      rediscoverMs: this.tuning.rediscoverMs,
     };
     this.sessions = contexts.map(
       (context) =>

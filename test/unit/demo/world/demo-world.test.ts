@@ -61,12 +61,13 @@ describe('demo world', () => {
     expect(world.figures(id)!.latencyP95Ms!).toBeGreaterThan(p95Before);
   });
 
-  it('splits a Deployment group by the weights the world holds', () => {
+  it('splits a Deployment group by ready replicas, or by weights a router sets', () => {
     const { world } = makeWorld();
     const group = 'prod-us-east:support:support-bot';
     const a = 'prod-us-east:support:support-bot-2024-10';
     const b = 'prod-us-east:support:support-bot-2024-11';
-    expect(world.weights(group)).toEqual({ [a]: 50, [b]: 50 });
+    // Behind one Service, traffic follows the ready replicas of each version (2 and 2).
+    expect(world.weights(group)).toEqual({ [a]: 2, [b]: 2 });
     const total = world.figures(a)!.offeredRps + world.figures(b)!.offeredRps;
     expect(world.figures(a)!.offeredRps).toBeCloseTo(total / 2, 9);
 

@@ -116,7 +116,7 @@ describe('Kubernetes API faults', () => {
     start();
     await ctx.until(() => ctx.status?.state === 'degraded', 'throttled');
     expect(ctx.status!.reason).toContain(
-      '429 Too Many Requests on list nodes (all namespaces) (server: "slow down"); the API server is throttling us, retrying after 1 s as it asked',
+      '429 Too Many Requests on list nodes (server: "slow down"); the API server is throttling us, retrying after 1 s as it asked',
     );
     expect(ctx.status!.retryAt!).toBeGreaterThanOrEqual(startedAt + 1000);
     await ctx.until(() => ctx.status?.state === 'ok', 'recovery');
@@ -131,6 +131,18 @@ describe('Kubernetes API faults', () => {
       'context prod: list pods (all namespaces) timed out after 0.3 s; the API server is slow or unreachable, retrying with backoff',
     );
     await ctx.until(() => ctx.status?.state === 'ok' && ctx.endpoints.size === 7, 'recovery');
+  });
+
+  it('many resources failing alike read as one reason naming the others', async () => {
+    for (const resource of ['pods', 'deployments', 'nodes', 'services', 'events']) {
+      api.fail({ resource, watch: false }, { hang: true }, Infinity);
+    }
+    start({ timeouts: { requestMs: 300, watchIdleMs: 10_000 } });
+    await ctx.until(() => /also failing: .*events/.test(ctx.status?.reason ?? ''), 'a summarised reason');
+    expect(ctx.status!.state).toBe('error');
+    expect(ctx.status!.reason).toMatch(
+      /^context prod: list pods \(all namespaces\) timed out after 0\.3 s; the API server is slow or unreachable, retrying with backoff \(also failing: (deployments\.apps|nodes|services|events)(, (deployments\.apps|nodes|services|events)){3}\)$/,
+    );
   });
 
   it('a watch stream cut mid-event: the partial line is discarded, the watch resumes, nothing is lost', async () => {

@@ -20,8 +20,19 @@ describe('kubeconfig loading', () => {
   afterEach(() => tmp.cleanup());
 
   it('reads KUBECONFIG as a path list (":" here, ";" on Windows), skipping absent files, first definition wins', () => {
-    const a = writeKubeconfig(tmp.dir, 'a', [{ name: 'shared', server: 'https://a.example:6443', token: 'a' }, { name: 'only-a', server: 'https://a2.example:6443' }]);
-    const b = writeKubeconfig(tmp.dir, 'b', [{ name: 'shared', server: 'https://b.example:6443', token: 'b' }, { name: 'only-b', server: 'https://b2.example:6443' }], 'only-b');
+    const a = writeKubeconfig(tmp.dir, 'a', [
+      { name: 'shared', server: 'https://a.example:6443', token: 'a' },
+      { name: 'only-a', server: 'https://a2.example:6443' },
+    ]);
+    const b = writeKubeconfig(
+      tmp.dir,
+      'b',
+      [
+        { name: 'shared', server: 'https://b.example:6443', token: 'b' },
+        { name: 'only-b', server: 'https://b2.example:6443' },
+      ],
+      'only-b',
+    );
     const missing = join(tmp.dir, 'missing');
     const env = { KUBECONFIG: [a, missing, b].join(':') };
     const loaded = loadKubeconfig({ env, platform: 'linux' });
@@ -30,34 +41,74 @@ describe('kubeconfig loading', () => {
     expect(loaded.contexts.map((c) => c.name)).toEqual(['shared', 'only-a', 'only-b']);
     expect(loaded.clusters.find((c) => c.name === 'shared-cluster')!.server).toBe('https://a.example:6443');
     expect(loaded.currentContext).toBe('shared');
-    expect(kubeconfigFiles({ env: { KUBECONFIG: 'C:\\k\\a;C:\\k\\b' }, platform: 'win32' }).files).toEqual(['C:\\k\\a', 'C:\\k\\b']);
+    expect(kubeconfigFiles({ env: { KUBECONFIG: 'C:\\k\\a;C:\\k\\b' }, platform: 'win32' }).files).toEqual([
+      'C:\\k\\a',
+      'C:\\k\\b',
+    ]);
     expect(kubeconfigFiles({ env: {}, home: '/home/u' }).files).toEqual(['/home/u/.kube/config']);
     expect(kubeconfigFiles({ path: '/x', env: { KUBECONFIG: a } }).files).toEqual(['/x']);
   });
 
   it('lists contexts for Settings, with their servers and the current one', () => {
-    const file = writeKubeconfig(tmp.dir, 'config', [
-      { name: 'prod', server: 'https://prod.example:6443', token: 't', namespace: 'llm' },
-      { name: 'staging', server: 'https://staging.example:6443', token: 't' },
-    ], 'staging');
+    const file = writeKubeconfig(
+      tmp.dir,
+      'config',
+      [
+        { name: 'prod', server: 'https://prod.example:6443', token: 't', namespace: 'llm' },
+        { name: 'staging', server: 'https://staging.example:6443', token: 't' },
+      ],
+      'staging',
+    );
     expect(listKubeconfigContexts(file)).toEqual({
       files: [file],
       currentContext: 'staging',
       contexts: [
-        { name: 'prod', cluster: 'prod-cluster', user: 'prod-user', namespace: 'llm', server: 'https://prod.example:6443', current: false },
-        { name: 'staging', cluster: 'staging-cluster', user: 'staging-user', namespace: null, server: 'https://staging.example:6443', current: true },
+        {
+          name: 'prod',
+          cluster: 'prod-cluster',
+          user: 'prod-user',
+          namespace: 'llm',
+          server: 'https://prod.example:6443',
+          current: false,
+        },
+        {
+          name: 'staging',
+          cluster: 'staging-cluster',
+          user: 'staging-user',
+          namespace: null,
+          server: 'https://staging.example:6443',
+          current: true,
+        },
       ],
     });
   });
 
   it.each([
-    ['missing', null, /^kubeconfig .*\/nope does not exist; create it .* or choose another file in Settings$/],
+    [
+      'missing',
+      null,
+      /^kubeconfig .*\/nope does not exist; create it .* or choose another file in Settings$/,
+    ],
     ['empty', '   \n', /^kubeconfig .*\/empty is empty; choose another file in Settings$/],
-    ['not YAML', 'apiVersion: v1\nclusters: [\n  - name: x\n   bad: indent', /^kubeconfig .*\/bad is not valid YAML at line \d+: .*; fix the file \(kubectl config view shows what kubectl makes of it\) or choose another in Settings$/],
-    ['malformed entries', 'apiVersion: v1\nclusters:\n- name: c\n  cluster: {}\ncontexts: []\n', /^kubeconfig .*\/entries is malformed: clusters\[0\]\.cluster\.server is missing; fix the file/],
+    [
+      'not YAML',
+      'apiVersion: v1\nclusters: [\n  - name: x\n   bad: indent',
+      /^kubeconfig .*\/bad is not valid YAML at line \d+: .*; fix the file \(kubectl config view shows what kubectl makes of it\) or choose another in Settings$/,
+    ],
+    [
+      'malformed entries',
+      'apiVersion: v1\nclusters:\n- name: c\n  cluster: {}\ncontexts: []\n',
+      /^kubeconfig .*\/entries is malformed: clusters\[0\]\.cluster\.server is missing; fix the file/,
+    ],
     ['no contexts', 'apiVersion: v1\nkind: Config\n', /defines no contexts; add one/],
   ])('explains a %s kubeconfig', (_what, content, reason) => {
-    const name = { missing: 'nope', empty: 'empty', 'not YAML': 'bad', 'malformed entries': 'entries', 'no contexts': 'none' }[_what]!;
+    const name = {
+      missing: 'nope',
+      empty: 'empty',
+      'not YAML': 'bad',
+      'malformed entries': 'entries',
+      'no contexts': 'none',
+    }[_what]!;
     const path = join(tmp.dir, name);
     if (content !== null) writeFileSync(path, content);
     expect(() => loadKubeconfig({ path })).toThrow(reason);
@@ -92,7 +143,9 @@ describe('kubeconfig and credentials in the running source', () => {
     writeFileSync(path, 'clusters: [oops');
     start({ kubeconfigPath: path });
     await ctx.until(() => ctx.status?.state === 'error', 'error');
-    expect(ctx.status!.reason).toMatch(new RegExp(`^kubeconfig ${path} is not valid YAML at line \\d+: .*; fix the file`));
+    expect(ctx.status!.reason).toMatch(
+      new RegExp(`^kubeconfig ${path} is not valid YAML at line \\d+: .*; fix the file`),
+    );
     expect(ctx.status!.retryAt).toBeGreaterThan(Date.now());
     expect(ctx.reports).toHaveLength(0);
     writeKubeconfig(tmp.dir, 'config', [{ name: 'prod', server: api.url, token: 't' }]);
@@ -106,15 +159,28 @@ describe('kubeconfig and credentials in the running source', () => {
   });
 
   it('an unknown context: degraded, naming it and the contexts that exist; the others work', async () => {
-    const path = writeKubeconfig(tmp.dir, 'config', [{ name: 'prod', server: api.url, token: 't' }, { name: 'dev', server: api.url, token: 't' }]);
+    const path = writeKubeconfig(tmp.dir, 'config', [
+      { name: 'prod', server: api.url, token: 't' },
+      { name: 'dev', server: api.url, token: 't' },
+    ]);
     start({ kubeconfigPath: path, contexts: ['prod', 'gone'] });
     await ctx.until(() => ctx.status?.state === 'degraded' && ctx.endpoints.size === 7, 'degraded with prod');
-    expect(ctx.status!.reason).toBe(`context gone not found in kubeconfig ${path} (it has: prod, dev); pick contexts again in Settings`);
+    expect(ctx.status!.reason).toBe(
+      `context gone not found in kubeconfig ${path} (it has: prod, dev); pick contexts again in Settings`,
+    );
   });
 
   it('an exec plugin that is not installed: names the command, the context and the install hint', async () => {
     const path = writeKubeconfig(tmp.dir, 'config', [
-      { name: 'eks', server: api.url, exec: { command: 'fleetdeck-no-such-plugin', args: ['token'], installHint: 'Install it with: brew install fleetdeck-auth' } },
+      {
+        name: 'eks',
+        server: api.url,
+        exec: {
+          command: 'fleetdeck-no-such-plugin',
+          args: ['token'],
+          installHint: 'Install it with: brew install fleetdeck-auth',
+        },
+      },
     ]);
     start({ kubeconfigPath: path });
     await ctx.until(() => ctx.status?.state === 'error', 'error');
@@ -125,8 +191,14 @@ describe('kubeconfig and credentials in the running source', () => {
   });
 
   it('an exec plugin that exits 1: its stderr in the reason', async () => {
-    const plugin = writeScript(tmp.dir, 'failing-plugin', 'echo "error: the SSO session has expired; run aws sso login" >&2\nexit 1');
-    const path = writeKubeconfig(tmp.dir, 'config', [{ name: 'eks', server: api.url, exec: { command: plugin } }]);
+    const plugin = writeScript(
+      tmp.dir,
+      'failing-plugin',
+      'echo "error: the SSO session has expired; run aws sso login" >&2\nexit 1',
+    );
+    const path = writeKubeconfig(tmp.dir, 'config', [
+      { name: 'eks', server: api.url, exec: { command: plugin } },
+    ]);
     start({ kubeconfigPath: path });
     await ctx.until(() => ctx.status?.state === 'error', 'error');
     expect(ctx.status!.reason).toBe(
@@ -135,8 +207,14 @@ describe('kubeconfig and credentials in the running source', () => {
   });
 
   it('an exec plugin that prints garbage: says so', async () => {
-    const plugin = writeScript(tmp.dir, 'chatty-plugin', 'echo "Please visit https://login.example to sign in"');
-    const path = writeKubeconfig(tmp.dir, 'config', [{ name: 'eks', server: api.url, exec: { command: plugin } }]);
+    const plugin = writeScript(
+      tmp.dir,
+      'chatty-plugin',
+      'echo "Please visit https://login.example to sign in"',
+    );
+    const path = writeKubeconfig(tmp.dir, 'config', [
+      { name: 'eks', server: api.url, exec: { command: plugin } },
+    ]);
     start({ kubeconfigPath: path });
     await ctx.until(() => ctx.status?.state === 'error', 'error');
     expect(ctx.status!.reason).toContain('printed something that is not an ExecCredential JSON');
@@ -147,28 +225,42 @@ describe('kubeconfig and credentials in the running source', () => {
     mkdirSync(bin);
     const tokenFile = join(tmp.dir, 'token');
     const infoFile = join(tmp.dir, 'exec-info');
+    const runsFile = join(tmp.dir, 'runs');
     writeFileSync(tokenFile, 'first-token');
     // Found only through the PATH the "login shell" provides, never the process's own.
     writeScript(
       bin,
       'fleetdeck-test-auth',
-      `printf '%s' "$KUBERNETES_EXEC_INFO" > '${infoFile}'\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat '${tokenFile}')"`,
+      `echo run >> '${runsFile}'\nprintf '%s' "$KUBERNETES_EXEC_INFO" > '${infoFile}'\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat '${tokenFile}')"`,
     );
     api.token = 'first-token';
-    const path = writeKubeconfig(tmp.dir, 'config', [{ name: 'eks', server: api.url, exec: { command: 'fleetdeck-test-auth', args: ['--cluster', 'prod'] } }]);
-    start({ kubeconfigPath: path }, { execEnv: async () => ({ ...process.env, PATH: `${bin}:${process.env.PATH}` }) });
+    const path = writeKubeconfig(tmp.dir, 'config', [
+      { name: 'eks', server: api.url, exec: { command: 'fleetdeck-test-auth', args: ['--cluster', 'prod'] } },
+    ]);
+    start(
+      { kubeconfigPath: path },
+      { execEnv: async () => ({ ...process.env, PATH: `${bin}:${process.env.PATH}` }) },
+    );
     await ctx.until(() => ctx.status?.state === 'ok' && ctx.endpoints.size === 7, 'ok with the plugin token');
     expect(JSON.parse(readFileSync(infoFile, 'utf8'))).toEqual({
       apiVersion: 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
       spec: { interactive: false },
     });
+    const runs = () => readFileSync(runsFile, 'utf8').trim().split('\n').length;
+    // Discovery and seven reflectors started together: one plugin run between them.
+    expect(runs()).toBe(1);
     // The token rotates: the server starts refusing the old one; the plugin is run again.
     writeFileSync(tokenFile, 'second-token');
     api.token = 'second-token';
     api.dropWatches();
-    await ctx.until(() => api.requests.some((r) => r.authorization === 'Bearer second-token' && r.watch), 'the new token in use');
+    await ctx.until(
+      () => api.requests.some((r) => r.authorization === 'Bearer second-token' && r.watch),
+      'the new token in use',
+    );
     await ctx.until(() => ctx.status?.state === 'ok', 'ok again');
+    // Every watch got the 401 at once; the credentials were refreshed once, not per request.
+    expect(runs()).toBe(2);
   });
 
   it('sends everything through proxy-url (HTTP CONNECT)', async () => {
@@ -190,7 +282,9 @@ describe('kubeconfig and credentials in the running source', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     try {
-      const path = writeKubeconfig(tmp.dir, 'config', [{ name: 'prod', server: api.url, token: 't', proxyUrl }]);
+      const path = writeKubeconfig(tmp.dir, 'config', [
+        { name: 'prod', server: api.url, token: 't', proxyUrl },
+      ]);
       start({ kubeconfigPath: path });
       await ctx.until(() => ctx.status?.state === 'ok' && ctx.endpoints.size === 7, 'ok through the proxy');
       expect(tunnels.length).toBeGreaterThan(0);

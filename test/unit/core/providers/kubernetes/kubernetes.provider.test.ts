@@ -283,6 +283,19 @@ describe('the Kubernetes source against a fixture API server', () => {
     });
   });
 
+  it('follows InferenceServices once KServe is installed while it runs', async () => {
+    api.kserve = false;
+    await started({ kubeconfigPath: kubeconfig }, { rediscoverMs: 50 });
+    await ctx.until(() => ctx.status?.state === 'ok', 'ok without KServe');
+    expect(ctx.endpoints.get('prod:llm:llama-70b-chat-v1')!.trafficPercent).toBeNull();
+    api.kserve = true;
+    await ctx.until(
+      () => ctx.endpoints.get('prod:llm:llama-70b-chat-v1')?.trafficPercent === 90,
+      'the isvc split',
+    );
+    expect(ctx.endpoints.get('prod:llm:llama-70b-chat-v2')!.trafficPercent).toBe(10);
+  });
+
   it('sources.test checks reachability, /version and list permissions per context', async () => {
     const { provider: p } = startProvider({ kubeconfigPath: kubeconfig });
     provider = p;

@@ -26,6 +26,7 @@ export type StatusReport = Omit<SourceStatus, 'lastOkAt'> & { lastOkAt?: number 
  */
 export class RecordingContext implements ProviderContext {
   readonly sourceId = 'k8s-test';
+  readonly sourceName = 'Kubernetes (test)';
   readonly log = silentLogger;
   readonly reports: Array<{ snapshot: InventorySnapshot; partial: boolean }> = [];
   readonly statuses: StatusReport[] = [];
