@@ -11,7 +11,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
  * because the patterns match a path segment, not a whole specifier.
  */
 const layer = (name) => `(^|/)(src/)?${name}(/|$)`;
-const nodeBuiltins = '^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|stream|url|util)(/|$))';
+const nodeBuiltins =
+  '^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|stream|url|util)(/|$))';
 const forbid = (...rules) => ({
   'no-restricted-imports': [
     'error',

@@ -133,7 +133,9 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     startDemoFleet({
       dataDir,
       resourcesDir: paths.resources,
-      ...(demoScale !== undefined && Number.isInteger(demoScale) && demoScale > 0 ? { scale: demoScale } : {}),
+      ...(demoScale !== undefined && Number.isInteger(demoScale) && demoScale > 0
+        ? { scale: demoScale }
+        : {}),
     })
       .then((started) => {
         demo = started;

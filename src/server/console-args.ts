@@ -79,8 +79,14 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
 
   let demoScale: number | undefined;
   if (values['demo-scale'] !== undefined) {
-    if (!/^\d{1,6}$/.test(values['demo-scale']) || Number(values['demo-scale']) < 1 || Number(values['demo-scale']) > 100_000) {
-      throw new UsageError(`--demo-scale ${JSON.stringify(values['demo-scale'])} is not a number of endpoints (1-100000)`);
+    if (
+      !/^\d{1,6}$/.test(values['demo-scale']) ||
+      Number(values['demo-scale']) < 1 ||
+      Number(values['demo-scale']) > 100_000
+    ) {
+      throw new UsageError(
+        `--demo-scale ${JSON.stringify(values['demo-scale'])} is not a number of endpoints (1-100000)`,
+      );
     }
     demoScale = Number(values['demo-scale']);
     if (values['no-demo']) throw new UsageError('--demo-scale and --no-demo contradict each other');

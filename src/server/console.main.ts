@@ -134,11 +134,20 @@ async function main(argv: readonly string[]): Promise<void> {
   // The demo fleet starts after the URL is out, so the console paints (from the cache) at once.
   if (args.demo && (args.demoScale !== undefined || core.userSourceCount() === 0)) {
     try {
-      demo = await startDemoFleet({ dataDir, resourcesDir, ...(args.demoScale !== undefined ? { scale: args.demoScale } : {}) });
+      demo = await startDemoFleet({
+        dataDir,
+        resourcesDir,
+        ...(args.demoScale !== undefined ? { scale: args.demoScale } : {}),
+      });
       core.useDemo({ sources: demoSources(demo), control: demo });
-      core.log.info('demo fleet started', { endpoints: demo.definition.endpoints.length, kubeconfig: demo.kubeconfigPath });
+      core.log.info('demo fleet started', {
+        endpoints: demo.definition.endpoints.length,
+        kubeconfig: demo.kubeconfigPath,
+      });
     } catch (error) {
-      process.stderr.write(`fleetdeck console: the demo fleet could not start: ${(error as Error).message}\n`);
+      process.stderr.write(
+        `fleetdeck console: the demo fleet could not start: ${(error as Error).message}\n`,
+      );
       core.log.error('demo fleet failed to start', { error: (error as Error).stack ?? String(error) });
     }
   }

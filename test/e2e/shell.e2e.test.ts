@@ -244,7 +244,12 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
     for (const foreignOrigin of [`http://127.0.0.1:${foreign.port}`, `http://localhost:${foreign.port}`]) {
       const sameSite = foreignOrigin.startsWith('http://127.0.0.1');
       const attacker = await browser.context.newPage();
-      const traffic = await recordConsoleTraffic(browser.context, attacker, fleet.origin, `fleetdeck_token_${fleet.port}`);
+      const traffic = await recordConsoleTraffic(
+        browser.context,
+        attacker,
+        fleet.origin,
+        `fleetdeck_token_${fleet.port}`,
+      );
       await attacker.goto(`${foreignOrigin}/`);
       const probe = await waitForProbe(attacker, 'socket-closed');
 

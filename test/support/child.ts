@@ -1,20 +1,35 @@
-import { spawn, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
+import {
+  spawn,
+  type ChildProcessWithoutNullStreams,
+  type SpawnOptionsWithoutStdio,
+} from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const tsxLoader = require.resolve('tsx');
 
 /** Runs a TypeScript file in a real child process (so it can be SIGKILLed mid-write). */
-export function spawnTs(file: string, args: string[] = [], options: SpawnOptionsWithoutStdio = {}): ChildProcessWithoutNullStreams {
+export function spawnTs(
+  file: string,
+  args: string[] = [],
+  options: SpawnOptionsWithoutStdio = {},
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', tsxLoader, file, ...args], { ...options, stdio: 'pipe' });
 }
 
 /** Resolves with the first stdout line matching `pattern`; rejects if the child exits first. */
-export function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+export function waitForLine(
+  child: ChildProcessWithoutNullStreams,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = '';
     let stderr = '';
-    const timer = setTimeout(() => done(new Error(`timed out waiting for ${pattern}; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`timed out waiting for ${pattern}; stderr: ${stderr}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
@@ -38,7 +53,9 @@ export function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegE
   });
 }
 
-export function waitForExit(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function waitForExit(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   }

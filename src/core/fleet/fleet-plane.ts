@@ -199,14 +199,12 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
     },
     'metrics.series': (q) => ({
       metric: q.metric,
-      series: metrics
-        .series(q, now())
-        .map((s) => ({
-          endpointId: s.endpointId,
-          resolution: s.resolution,
-          stepMs: s.stepMs,
-          points: s.points,
-        })),
+      series: metrics.series(q, now()).map((s) => ({
+        endpointId: s.endpointId,
+        resolution: s.resolution,
+        stepMs: s.stepMs,
+        points: s.points,
+      })),
     }),
     'sources.list': () => sources.list(),
     'sources.add': (input) => sources.add(input),

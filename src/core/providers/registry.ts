@@ -20,7 +20,12 @@ export const listContexts: ContextLister = async (kubeconfigPath) => {
     const found = listKubeconfigContexts(kubeconfigPath);
     return {
       files: found.files,
-      contexts: found.contexts.map((c) => ({ name: c.name, cluster: c.cluster, user: c.user ?? '', namespace: c.namespace })),
+      contexts: found.contexts.map((c) => ({
+        name: c.name,
+        cluster: c.cluster,
+        user: c.user ?? '',
+        namespace: c.namespace,
+      })),
       error: null,
     };
   } catch (error) {

@@ -22,10 +22,38 @@ export interface Slo {
  * tokens takes seconds, an embedding milliseconds). Teams tune them per model (slos.set).
  */
 export const defaultSloByKind: Record<string, Slo> = {
-  chat: { latencyP95WarnS: 12, latencyP95CritS: 24, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  code: { latencyP95WarnS: 15, latencyP95CritS: 30, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  embedding: { latencyP95WarnS: 0.5, latencyP95CritS: 1, errorRateWarn: 0.005, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
-  'fine-tuned': { latencyP95WarnS: 4, latencyP95CritS: 8, errorRateWarn: 0.01, errorRateCrit: 0.05, forSeconds: 60, noDataSeconds: 300 },
+  chat: {
+    latencyP95WarnS: 12,
+    latencyP95CritS: 24,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  code: {
+    latencyP95WarnS: 15,
+    latencyP95CritS: 30,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  embedding: {
+    latencyP95WarnS: 0.5,
+    latencyP95CritS: 1,
+    errorRateWarn: 0.005,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
+  'fine-tuned': {
+    latencyP95WarnS: 4,
+    latencyP95CritS: 8,
+    errorRateWarn: 0.01,
+    errorRateCrit: 0.05,
+    forSeconds: 60,
+    noDataSeconds: 300,
+  },
 };
 export const defaultSlo: Slo = defaultSloByKind.chat!;
 

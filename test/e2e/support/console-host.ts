@@ -40,10 +40,14 @@ const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
 export async function startConsole(options: { port?: number } = {}): Promise<RunningConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
   const port = String(options.port ?? 0);
-  const child = spawn(process.execPath, [consoleEntry, '--port', port, '--no-open', '--no-demo', '--data-dir', dataDir], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-  });
+  const child = spawn(
+    process.execPath,
+    [consoleEntry, '--port', port, '--no-open', '--no-demo', '--data-dir', dataDir],
+    {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

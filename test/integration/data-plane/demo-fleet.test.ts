@@ -107,7 +107,7 @@ describe('the demo fleet through the console', () => {
     expect(candidate.gpus).toBe(0);
     expect(candidate.health.status).not.toBe('critical');
     // The canary split of the KServe InferenceService is known per version.
-    const v2 = page.items.find((e) => e.id === 'prod-us-east:llm:llama-70b-chat-v2') as Ep & {
+    const v2 = page.items.find((e) => e.id === 'prod-us-east:llm:llama-70b-chat-v2') as unknown as {
       trafficPercent: number;
     };
     expect(v2.trafficPercent).toBe(10);

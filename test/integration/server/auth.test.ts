@@ -48,7 +48,9 @@ describe('console host: token', () => {
   it('refuses a wrong token with 401, as Bearer and as cookie', async () => {
     const wrong = 'A'.repeat(43);
     expect((await callApi(host, 'app.info', {}, { authorization: `Bearer ${wrong}` })).status).toBe(401);
-    expect((await callApi(host, 'app.info', {}, { cookie: `fleetdeck_token_${host.port}=${wrong}` })).status).toBe(401);
+    expect(
+      (await callApi(host, 'app.info', {}, { cookie: `fleetdeck_token_${host.port}=${wrong}` })).status,
+    ).toBe(401);
     // A prefix of the right token is still wrong.
     expect(
       (await callApi(host, 'app.info', {}, { authorization: `Bearer ${host.token.slice(0, 42)}` })).status,
@@ -66,7 +68,12 @@ describe('console host: token', () => {
   });
 
   it('accepts the token as the per-port fleetdeck_token_<port> cookie', async () => {
-    const reply = await callApi(host, 'app.info', {}, { cookie: `other=1; fleetdeck_token_${host.port}=${host.token}` });
+    const reply = await callApi(
+      host,
+      'app.info',
+      {},
+      { cookie: `other=1; fleetdeck_token_${host.port}=${host.token}` },
+    );
     expect(reply.status).toBe(200);
     expect(reply.json()).toMatchObject({ ok: true });
   });

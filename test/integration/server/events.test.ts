@@ -37,7 +37,10 @@ describe('console host: events WebSocket', () => {
   });
 
   it('accepts a browser: own Origin plus the cookie', async () => {
-    const outcome = await openEvents(host, { origin: host.origin, cookie: `fleetdeck_token_${host.port}=${host.token}` });
+    const outcome = await openEvents(host, {
+      origin: host.origin,
+      cookie: `fleetdeck_token_${host.port}=${host.token}`,
+    });
     expect(outcome.kind).toBe('open');
     if (outcome.kind === 'open') outcome.ws.close();
   });

@@ -35,7 +35,11 @@ afterEach(async () => {
 });
 
 const start = (dataDir = join(dir, 'data')) =>
-  runDesktopApp({ argv: ['electron', '.', '--no-demo', '--data-dir', dataDir], env: {}, handleSignals: false });
+  runDesktopApp({
+    argv: ['electron', '.', '--no-demo', '--data-dir', dataDir],
+    env: {},
+    handleSignals: false,
+  });
 
 describe('desktop app lifecycle', () => {
   it('starts the core on --data-dir, sets userData to it, and opens one secure window', async () => {
