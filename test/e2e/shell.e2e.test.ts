@@ -52,9 +52,11 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
 
     // The token left the address bar at once (cookie + redirect), and #/about is the default.
     expect(page.url()).toBe(`${fleet.origin}/#/about`);
+    // Only views that exist appear (no placeholders); the demo's view only when a demo runs.
     expect(await page.getByTestId('nav-rail').getByRole('link').allInnerTexts()).toEqual([
       'Health',
       'Settings',
+      'Sources',
     ]);
     expect(await page.getByTestId('status-connection').getAttribute('data-state')).toBe('connected');
     expect(await text(page, 'status-connection')).toBe('Connected');

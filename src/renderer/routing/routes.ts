@@ -1,18 +1,30 @@
 /**
  * Hash routes, so a view can be reloaded and a link to it shared (issue 2, "deep links as hash
- * routes"). Later areas add their id here (`#/fleet`, `#/endpoints/<id>`); until they exist an
- * address for them is simply not found.
+ * routes"). Later areas add their id and path here (`#/fleet`, `#/endpoints/<id>`); until they
+ * exist an address for them is simply not found.
  */
-export const viewIds = ['about', 'settings'] as const;
+export const viewIds = ['about', 'settings', 'sources', 'source-new', 'demo'] as const;
 export type ViewId = (typeof viewIds)[number];
+
+/**
+ * Where each view lives. Sources are part of Settings (issue 3 §2: "added, tested, listed and
+ * removed from Settings"), so their addresses sit under it.
+ */
+const viewPaths: Record<ViewId, string> = {
+  about: 'about',
+  settings: 'settings',
+  sources: 'settings/sources',
+  'source-new': 'settings/sources/new',
+  demo: 'demo',
+};
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
 
 export const DEFAULT_ROUTE: Route = { view: 'about' };
 
-export const routeHash = (view: ViewId): string => `#/${view}`;
+export const routeHash = (view: ViewId): string => `#/${viewPaths[view]}`;
 
-const isViewId = (value: string): value is ViewId => (viewIds as readonly string[]).includes(value);
+const viewAt = (path: string): ViewId | undefined => viewIds.find((id) => viewPaths[id] === path);
 
 /**
  * Reads `location.hash`. Empty, `#` and `#/` are the default view; a trailing slash and a query
@@ -23,9 +35,10 @@ export function parseRoute(hash: string): Route {
   const path = raw.split('?')[0] ?? '';
   const segments = path.split('/').filter((segment) => segment.length > 0);
   if (segments.length === 0) return DEFAULT_ROUTE;
-  const [first] = segments;
-  if (segments.length === 1 && first !== undefined && isViewId(first)) return { view: first };
-  return { view: 'not-found', path: `/${segments.join('/')}` };
+  const joined = segments.join('/');
+  const view = viewAt(joined);
+  if (view) return { view };
+  return { view: 'not-found', path: `/${joined}` };
 }
 
 export const sameRoute = (a: Route, b: Route): boolean =>

@@ -1,8 +1,11 @@
 import { useEffect, useRef, type RefObject } from 'react';
 import { useFleet } from '../stores/fleet.store';
 import { AboutView } from '../views/AboutView';
+import { DemoView } from '../views/demo-faults/DemoView';
 import { NotFoundView } from '../views/NotFoundView';
 import { SettingsView } from '../views/SettingsView';
+import { AddSourceView } from '../views/sources/AddSourceView';
+import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
 import { NavRail } from './NavRail';
 import { StatusBar } from './StatusBar';
@@ -17,6 +20,12 @@ function CurrentView() {
       return <AboutView />;
     case 'settings':
       return <SettingsView />;
+    case 'sources':
+      return <SourcesView />;
+    case 'source-new':
+      return <AddSourceView />;
+    case 'demo':
+      return <DemoView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }

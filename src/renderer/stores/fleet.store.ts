@@ -1,7 +1,10 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { createAppSlice } from './app.slice';
+import { createDemoSlice } from './demo.slice';
+import { createFleetDataSlice } from './fleet-data.slice';
 import { createSettingsSlice } from './settings.slice';
+import { createSourcesSlice } from './sources.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createUiSlice } from './ui.slice';
 
@@ -13,6 +16,9 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createAppSlice(deps)(...a),
     ...createSettingsSlice(deps)(...a),
     ...createUiSlice(deps)(...a),
+    ...createSourcesSlice(deps)(...a),
+    ...createDemoSlice(deps)(...a),
+    ...createFleetDataSlice(deps)(...a),
   }));
 }
 

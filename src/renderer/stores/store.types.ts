@@ -1,10 +1,13 @@
 import type { StateCreator } from 'zustand';
 import type { FleetApi } from '../../shared/api/fleet-api';
 import type { AppSlice } from './app.slice';
+import type { DemoSlice } from './demo.slice';
+import type { FleetDataSlice } from './fleet-data.slice';
 import type { SettingsSlice } from './settings.slice';
+import type { SourcesSlice } from './sources.slice';
 import type { UiSlice } from './ui.slice';
 
-export type FleetState = AppSlice & SettingsSlice & UiSlice;
+export type FleetState = AppSlice & SettingsSlice & UiSlice & SourcesSlice & DemoSlice & FleetDataSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

@@ -12,6 +12,7 @@ import {
 } from '../settings/settings-fields';
 import { formatClock } from '../format/display-format';
 import { useFleet } from '../stores/fleet.store';
+import { SourcesSummary } from './sources/SourcesSummary';
 import { ViewHeader } from './ViewHeader';
 
 const fields = settingFields();
@@ -217,6 +218,7 @@ export function SettingsView() {
           <SpinnerIcon /> <span>Loading settings…</span>
         </div>
       )}
+      <SourcesSummary />
     </section>
   );
 }

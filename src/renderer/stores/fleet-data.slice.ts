@@ -1,0 +1,109 @@
+import type { Endpoint, FleetSummary } from '../../shared/contract/index';
+import { canonicalMetricNames } from '../../shared/fleet/metrics';
+import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { toErrorBody } from './errors';
+import type { SliceCreator, StoreDeps } from './store.types';
+
+/** The payload of a `fleet.delta` event, as the contract declares it. */
+export interface FleetDeltaMessage {
+  at: number;
+  upserted: Endpoint[];
+  removed: string[];
+  metrics: Record<string, Array<number | null>>;
+  summary: FleetSummary;
+}
+
+/**
+ * The renderer's live copy of the fleet: every endpoint record and the summary, loaded once
+ * (cache first: the core answers from SQLite before any source does) and then kept current by
+ * `fleet.delta` events, which carry only what changed. Views select from it; none of them
+ * fetch the fleet themselves.
+ */
+export interface FleetDataSlice {
+  /** Every endpoint by id. Replaced (not mutated) on every change, so selectors see new values. */
+  endpoints: ReadonlyMap<string, Endpoint>;
+  summary: FleetSummary | null;
+  /** Bumped on every applied delta: cheap to select for "recompute derived rows". */
+  fleetVersion: number;
+  fleetLoaded: boolean;
+  fleetError: FleetErrorBody | null;
+  /** Time of the newest delta applied. */
+  fleetUpdatedAt: number | null;
+
+  /** Loads the fleet and follows its deltas; returns a stop function. */
+  startFleet(): () => void;
+  loadFleet(): Promise<void>;
+  applyFleetDelta(delta: FleetDeltaMessage): void;
+}
+
+/** Applies a delta to a map of endpoints without touching records that did not change. */
+export function applyDelta(
+  current: ReadonlyMap<string, Endpoint>,
+  delta: FleetDeltaMessage,
+): Map<string, Endpoint> {
+  const next = new Map(current);
+  for (const id of delta.removed) next.delete(id);
+  for (const e of delta.upserted) next.set(e.id, e);
+  for (const [id, values] of Object.entries(delta.metrics)) {
+    const e = next.get(id);
+    if (!e) continue;
+    const metrics = { ...e.metrics };
+    canonicalMetricNames.forEach((name, i) => {
+      const v = values[i];
+      if (v !== null && v !== undefined) metrics[name] = { value: v, at: delta.at };
+    });
+    next.set(id, { ...e, metrics, freshness: { state: 'live', at: delta.at } });
+  }
+  return next;
+}
+
+export const createFleetDataSlice =
+  ({ api }: StoreDeps): SliceCreator<FleetDataSlice> =>
+  (set, get) => ({
+    endpoints: new Map(),
+    summary: null,
+    fleetVersion: 0,
+    fleetLoaded: false,
+    fleetError: null,
+    fleetUpdatedAt: null,
+
+    startFleet() {
+      const off = api.on('fleet.delta', (delta) => get().applyFleetDelta(delta as FleetDeltaMessage));
+      const offConnection = api.onConnection((state) => {
+        // Back after a drop: deltas were missed, so load the whole fleet again.
+        if (state === 'connected' && get().fleetLoaded) void get().loadFleet();
+      });
+      void get().loadFleet();
+      return () => {
+        off();
+        offConnection();
+      };
+    },
+
+    async loadFleet() {
+      try {
+        const [page, summary] = await Promise.all([
+          api.call('fleet.endpoints', { limit: 20_000 }),
+          api.call('fleet.summary', {}),
+        ]);
+        set((s) => ({
+          endpoints: new Map(page.items.map((e) => [e.id, e])),
+          summary,
+          fleetLoaded: true,
+          fleetError: null,
+          fleetVersion: s.fleetVersion + 1,
+        }));
+      } catch (error) {
+        set({ fleetError: toErrorBody(error), fleetLoaded: get().fleetLoaded });
+      }
+    },
+
+    applyFleetDelta(delta) {
+      set((s) => ({
+        endpoints: applyDelta(s.endpoints, delta),
+        summary: delta.summary,
+        fleetVersion: s.fleetVersion + 1,
+        fleetUpdatedAt: delta.at,
+      }));
+    },
+  });

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Endpoint, FleetSummary } from '../../../src/shared/contract/index';
+import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
+import { applyDelta, type FleetDeltaMessage } from '../../../src/renderer/stores/fleet-data.slice';
+
+const endpoint = (id: string, over: Partial<Endpoint> = {}): Endpoint =>
+  ({
+    id,
+    name: id,
+    model: 'm',
+    version: 'v1',
+    source: 's',
+    sourceKind: 'kubernetes',
+    cluster: 'c',
+    region: 'r',
+    namespace: 'ns',
+    runtime: 'vllm',
+    target: { kind: 'Deployment', name: id },
+    group: null,
+    trafficPercent: null,
+    replicas: { desired: 1, ready: 1 },
+    gpus: 1,
+    gpuType: null,
+    nodes: [],
+    hourlyPriceUsd: 1,
+    spendTodayUsd: 0,
+    url: null,
+    health: { status: 'ok', reason: 'within SLO', since: 0 },
+    metrics: { latency_p95: { value: 1, at: 0 } },
+    missingMetrics: [],
+    freshness: { state: 'stale', at: 0 },
+    ...over,
+  }) as Endpoint;
+
+const summary = {} as FleetSummary;
+
+describe('applying fleet deltas in the renderer', () => {
+  it('upserts, removes, and updates metrics by position without touching untouched records', () => {
+    const a = endpoint('a');
+    const b = endpoint('b');
+    const c = endpoint('c');
+    const current = new Map([
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ]);
+    const values = canonicalMetricNames.map((m) => (m === 'latency_p95' ? 2.5 : m === 'request_rate' ? 7 : null));
+    const delta: FleetDeltaMessage = {
+      at: 1000,
+      upserted: [endpoint('d')],
+      removed: ['b'],
+      metrics: { a: values, ghost: values },
+      summary,
+    };
+    const next = applyDelta(current, delta);
+    expect([...next.keys()].sort()).toEqual(['a', 'c', 'd']);
+    expect(next.get('c')).toBe(c);
+    expect(next.get('a')!.metrics.latency_p95).toEqual({ value: 2.5, at: 1000 });
+    expect(next.get('a')!.metrics.request_rate).toEqual({ value: 7, at: 1000 });
+    expect(next.get('a')!.freshness).toEqual({ state: 'live', at: 1000 });
+    // The old map is not mutated: selectors comparing by reference see the change.
+    expect(current.get('a')!.metrics.latency_p95!.value).toBe(1);
+    expect(current.has('b')).toBe(true);
+  });
+});
