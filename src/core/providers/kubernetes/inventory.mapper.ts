@@ -264,7 +264,34 @@ export function mapNode(state: ClusterState, name: string, m: MappingContext): N
     ready: node.ready,
     problems: [...new Set([...node.conditionProblems, ...warnings])].slice(0, 10),
     hourlyPriceUsd: Number.isFinite(price) && price >= 0 ? price : null,
+    metricsUrl: gpuExporterUrl(state, name, node.annotations),
   };
+}
+
+const dcgmExporterLabels = [
+  ['app', 'nvidia-dcgm-exporter'],
+  ['app', 'dcgm-exporter'],
+  ['app.kubernetes.io/name', 'dcgm-exporter'],
+] as const;
+
+/**
+ * Where the node's GPU metrics are: the node's own annotation when present, otherwise the
+ * NVIDIA DCGM exporter pod (the GPU operator's DaemonSet) running on the node.
+ */
+function gpuExporterUrl(
+  state: ClusterState,
+  nodeName: string,
+  annotations: Record<string, string>,
+): string | null {
+  const annotated = annotations[labels.dcgmMetricsUrl];
+  if (annotated && /^https?:\/\//.test(annotated)) return annotated;
+  for (const pod of state.podsOnNode(nodeName)) {
+    if (!pod.ready) continue;
+    if (dcgmExporterLabels.some(([k, v]) => pod.labels[k] === v)) {
+      return metricsUrl(pod) ?? (pod.podIP ? `http://${pod.podIP}:9400/metrics` : null);
+    }
+  }
+  return null;
 }
 
 /** Events about a model endpoint or a node; anything else in the cluster is not fleet news. */

@@ -12,6 +12,8 @@ export const labels = {
   trafficPercent: 'fleetdeck.io/traffic-percent',
   baseUrl: 'fleetdeck.io/base-url',
   hourlyPrice: 'fleetdeck.io/hourly-price-usd',
+  /** Node annotation: where the node's GPU exporter serves /metrics (set by the demo). */
+  dcgmMetricsUrl: 'fleetdeck.io/dcgm-metrics-url',
   kserveIsvc: 'serving.kserve.io/inferenceservice',
   kserveComponent: 'component',
   knativeRevision: 'serving.knative.dev/revision',

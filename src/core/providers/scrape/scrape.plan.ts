@@ -68,7 +68,8 @@ export function planScrape(inventory: InventoryView, config: ScrapeConfig): Scra
     }
     if (urls.length === 0) {
       // Hosted APIs (OpenAI-compatible sources) have no pods to scrape; they are not a gap.
-      if (e.target.kind !== 'hosted') endpointsWithoutTargets++;
+      // Nor is a version scaled to zero: it has no pods at all.
+      if (e.target.kind !== 'hosted' && e.replicas.desired > 0) endpointsWithoutTargets++;
       continue;
     }
     endpoints.push({ id: e.id, runtime: isRuntimeName(e.runtime) ? e.runtime : null, targets: urls });

@@ -17,7 +17,8 @@ import type {
 } from '../provider';
 import { HttpFailure, displayUrl } from '../http/http-failure';
 import { createAgent, httpOk } from '../http/http.client';
-import { ExpositionParseError, parseExposition } from './exposition.parser';
+import { ExpositionParseError, parseExposition, type Exposition } from './exposition.parser';
+import { gpuExporterTargets, gpuFiguresByEndpoint, type GpuFigures } from './gpu-exporters';
 import {
   aggregateEndpoint,
   diffReadings,
@@ -157,6 +158,9 @@ export class ScrapeProvider implements SourceProvider {
     const signal = this.stopper.signal;
     const plan = planScrape(ctx.inventory(), this.config);
     this.lastPlan = plan;
+    // GPU figures first (one exporter per node, few targets), so each endpoint's samples and
+    // its missing-metric report below already know whether its GPUs were seen.
+    const gpu = await this.scrapeGpuExporters(plan.endpoints.map((e) => e.id));
     const roundStarted = performance.now();
     const outcomes = new Map<string, TargetOutcome>();
     const pending = new Map(plan.endpoints.map((e) => [e.id, e.targets.length]));
@@ -187,6 +191,10 @@ export class ScrapeProvider implements SourceProvider {
         for (const name of r.names) present.add(name);
         at = Math.max(at, r.at);
       }
+      const gpuFigures = gpu.get(endpointId);
+      if (gpuFigures?.util !== null && gpuFigures?.util !== undefined) present.add('DCGM_FI_DEV_GPU_UTIL');
+      if (gpuFigures?.memBytes !== null && gpuFigures?.memBytes !== undefined)
+        present.add('DCGM_FI_DEV_FB_USED');
       const check = checkRuntimeMetrics(runtime, present, {
         hints: { DCGM_FI_DEV_GPU_UTIL: dcgmHint, DCGM_FI_DEV_FB_USED: dcgmHint },
       });
@@ -197,7 +205,14 @@ export class ScrapeProvider implements SourceProvider {
       }
       const agg = aggregateEndpoint(readings, deltas);
       for (const [metric, value] of canonicalValues(runtime, agg, check.available)) {
+        if ((metric === 'gpu_util' || metric === 'gpu_mem_used') && gpuFigures) continue;
         samples.push({ endpointId, metric, ts: at, value });
+      }
+      if (gpuFigures?.util !== null && gpuFigures?.util !== undefined) {
+        samples.push({ endpointId, metric: 'gpu_util', ts: gpuFigures.at, value: gpuFigures.util });
+      }
+      if (gpuFigures?.memBytes !== null && gpuFigures?.memBytes !== undefined) {
+        samples.push({ endpointId, metric: 'gpu_mem_used', ts: gpuFigures.at, value: gpuFigures.memBytes });
       }
       if (samples.length >= FLUSH_AT) flush();
     };
@@ -247,6 +262,10 @@ export class ScrapeProvider implements SourceProvider {
     this.lastRound = summary;
     if (!signal.aborted) {
       const status = roundStatus(plan, summary, this.config);
+      if (this.gpuExportersFailing > 0) {
+        status.reason += `; ${this.gpuExportersFailing} GPU exporter(s) not answering (their nodes' GPU figures are missing)`;
+        if (status.state === 'ok') status.state = 'degraded';
+      }
       if (status.state !== 'error') this.lastOkAt = ctx.now();
       ctx.reportStatus({
         ...status,
@@ -295,6 +314,48 @@ export class ScrapeProvider implements SourceProvider {
       throw error;
     }
   }
+
+  /**
+   * Reads the GPU exporters of the nodes the planned endpoints run on (NodeRecord.metricsUrl:
+   * the dcgm-exporter pod, or the node's annotation) and maps their GPUs to endpoints. A failing
+   * exporter only costs that node's GPU figures; it is counted in the status.
+   */
+  private async scrapeGpuExporters(endpointIds: string[]): Promise<Map<string, GpuFigures>> {
+    const inventory = this.ctx!.inventory();
+    const endpoints = endpointIds.map((id) => inventory.endpoint(id)).filter((e) => e !== undefined);
+    const urls = gpuExporterTargets(endpoints, (id) => inventory.node(id));
+    const clusterOf = new Map<string, string>();
+    for (const n of inventory.nodes()) if (n.metricsUrl) clusterOf.set(n.metricsUrl, n.cluster);
+    const readings: Array<{ exposition: Exposition; at: number; cluster: string }> = [];
+    let failing = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < urls.length && !this.stopper.signal.aborted) {
+        const url = urls[next++]!;
+        try {
+          const res = await httpOk(url, {
+            timeoutMs: this.config.timeoutSeconds * 1000,
+            signal: this.stopper.signal,
+            dispatcher: this.dispatcher(),
+            headers: { accept: ACCEPT },
+            maxBytes: MAX_BODY,
+          });
+          readings.push({
+            exposition: parseExposition(res.body),
+            at: this.ctx!.now(),
+            cluster: clusterOf.get(url) ?? '',
+          });
+        } catch {
+          failing++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, urls.length) }, worker));
+    this.gpuExportersFailing = failing;
+    return gpuFiguresByEndpoint(readings, endpoints);
+  }
+
+  private gpuExportersFailing = 0;
 
   private dispatcher(): Agent {
     this.agent ??= createAgent({ connections: this.config.concurrency });
