@@ -338,6 +338,8 @@ describe('node mapping', () => {
     expect(mapNode(s, 'n1', m)).toEqual({
       id: 'c:n1',
       name: 'n1',
+      // No exporter annotation and no dcgm-exporter pod on the node: no GPU metrics URL.
+      metricsUrl: null,
       cluster: 'c',
       region: 'us-east-1',
       zone: null,

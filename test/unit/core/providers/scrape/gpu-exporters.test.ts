@@ -29,7 +29,12 @@ describe("GPU figures from the nodes' DCGM exporters", () => {
       [{ exposition: parseExposition(text), at: 5, cluster: 'c1' }],
       [ep('c1:llm:chat', 'llm', ['chat-a', 'chat-b']), ep('c1:idle:x', 'idle', ['x-1'])],
     );
-    expect(figures.get('c1:llm:chat')).toEqual({ util: 0.6, memBytes: 3072 * 1024 * 1024, gpus: 2, at: 5 });
+    expect(figures.get('c1:llm:chat')).toEqual({
+      util: expect.closeTo(0.6, 12),
+      memBytes: 3072 * 1024 * 1024,
+      gpus: 2,
+      at: 5,
+    });
     // An endpoint whose pods hold no reported GPU gets no figures (reported missing, not zero).
     expect(figures.has('c1:idle:x')).toBe(false);
   });
