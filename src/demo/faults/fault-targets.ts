@@ -49,7 +49,7 @@ export function resolveEndpoint(
     where,
     hint:
       `Endpoint ids look like <cluster>:<namespace>:<name>, e.g. ${example}. List them with ` +
-      '`fleetdeck fleet endpoints`, or with `kubectl get deploy,inferenceservices -A -l fleetdeck.io/endpoint` ' +
+      '`fleetdeck fleet endpoints`, or with `kubectl get deploy,inferenceservices -A -L fleetdeck.io/endpoint` ' +
       '(the label holds the id).',
   });
 }

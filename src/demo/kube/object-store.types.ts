@@ -141,7 +141,7 @@ export const demoLabels = {
   model: 'fleetdeck.io/model',
   /** On Deployments and their pods: the model version. */
   version: 'fleetdeck.io/model-version',
-  /** On Deployments and their pods: the demo endpoint id `<cluster>:<ns>:<name>`. */
+  /** On Deployments and their pods: the endpoint's name (its id is `<cluster>:<ns>:<name>`). */
   endpoint: 'fleetdeck.io/endpoint',
   /** KServe's own label on predictor Deployments/pods. */
   kserveIsvc: 'serving.kserve.io/inferenceservice',

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  demoEndpointId,
-  type DemoEndpoint,
-  type DemoFleetDefinition,
-  type DemoModel,
-} from '../fleet-definition';
+import { type DemoEndpoint, type DemoFleetDefinition, type DemoModel } from '../fleet-definition';
 import { configurationGenerationLabel, revisionLabel } from './controllers/kserve.controller';
 import type { KubeObjectStore } from './object-store';
 import { demoLabels, refs, type KubeObject } from './object-store.types';
@@ -89,7 +84,8 @@ function deploymentObject(
     'app.kubernetes.io/name': endpoint.runtime === 'tgi' ? 'text-generation-inference' : 'vllm',
     [demoLabels.model]: endpoint.model,
     [demoLabels.version]: endpoint.version,
-    [demoLabels.endpoint]: demoEndpointId(endpoint),
+    // A label value cannot hold ':'; cluster and namespace are where the object lives.
+    [demoLabels.endpoint]: endpoint.name,
     [runtimeLabel]: endpoint.runtime,
     ...(kserve
       ? {

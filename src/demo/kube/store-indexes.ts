@@ -3,7 +3,7 @@ import type { KubeObject } from './object-store.types';
 /**
  * Secondary indexes of the object store, kept up to date on every write, so the controllers and
  * the model-server simulator stay fast at 10,000 endpoints: "the pods of this ReplicaSet" and
- * "the pods labelled fleetdeck.io/endpoint=<id>" are lookups, not scans of 15,000 pods.
+ * "the pods labelled fleetdeck.io/endpoint=<name>" are lookups, not scans of 15,000 pods.
  */
 export class OwnerIndex {
   /** ownerUid -> refKey -> object keys */

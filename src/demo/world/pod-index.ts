@@ -92,8 +92,10 @@ export class ClusterPodIndex {
   }
 
   private upsert(pod: KubeObject): void {
-    const endpointId = pod.metadata.labels?.[demoLabels.endpoint];
     const namespace = pod.metadata.namespace ?? '';
+    const endpointName = pod.metadata.labels?.[demoLabels.endpoint];
+    // The label holds the endpoint's name; its id adds the cluster and namespace it lives in.
+    const endpointId = endpointName ? `${this.cluster}:${namespace}:${endpointName}` : undefined;
     const key = `${namespace}/${pod.metadata.name}`;
     const existing = this.byName.get(key);
     if (existing && (existing.uid !== pod.metadata.uid || !endpointId)) this.drop(existing, true);

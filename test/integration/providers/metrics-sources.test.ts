@@ -79,7 +79,9 @@ function inventoryOf(
   const pods = store.list(refs.pods);
   return fleet.endpoints.map((e) => {
     const id = demoEndpointId(e);
-    const mine = pods.filter((p) => p.metadata.labels?.[demoLabels.endpoint] === id);
+    const mine = pods.filter(
+      (p) => `${id.split(':')[0]}:${p.metadata.namespace}:${p.metadata.labels?.[demoLabels.endpoint]}` === id,
+    );
     return {
       id,
       name: e.name,

@@ -115,7 +115,7 @@ describe.skipIf(!kubectlAvailable)('kubectl against the simulated clusters', () 
       'llama-8b-chat',
       'mixtral-chat',
     ]);
-    expect(list.items[2].metadata.labels['fleetdeck.io/endpoint']).toBe('prod-us-east:llm:llama-8b-chat');
+    expect(list.items[2].metadata.labels['fleetdeck.io/endpoint']).toBe('llama-8b-chat');
 
     const jsonpath = await kube.kubectl([
       'get',

@@ -89,7 +89,7 @@ beforeAll(async () => {
       labels: {
         namespace: pod.metadata.namespace!,
         pod: pod.metadata.name,
-        endpoint: pod.metadata.labels![demoLabels.endpoint]!,
+        endpoint: `${store.clusterName}:${pod.metadata.namespace}:${pod.metadata.labels![demoLabels.endpoint]!}`,
       },
     };
   });

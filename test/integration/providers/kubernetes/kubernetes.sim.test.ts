@@ -93,7 +93,8 @@ describe('the Kubernetes source against the simulated demo clusters', () => {
         namespace: def.namespace,
         replicas: { desired: def.replicas, ready: def.replicas },
         gpusPerReplica: def.gpusPerReplica,
-        gpuType: pool.gpuProduct,
+        // Known from the nodes its pods run on; a version scaled to zero has none.
+        gpuType: def.replicas > 0 ? pool.gpuProduct : null,
         group:
           def.group &&
           (def.target === 'kserve' ||

@@ -41,7 +41,7 @@ describe('deployment, replicaset, scheduler and kubelet', () => {
       expect(pod.metadata.name).toMatch(
         new RegExp(`^chat-${rs.metadata.labels!['pod-template-hash']}-[a-z0-9]{5}$`),
       );
-      expect(pod.metadata.labels?.[demoLabels.endpoint]).toBe('test:llm:chat');
+      expect(pod.metadata.labels?.[demoLabels.endpoint]).toBe('chat');
       expect(pod.metadata.ownerReferences?.[0]).toMatchObject({
         kind: 'ReplicaSet',
         name: rs.metadata.name,

@@ -59,7 +59,7 @@ describe('seedCluster from resources/demo/fleet.json', () => {
       app: 'llama-8b-chat',
       [demoLabels.model]: 'llama-3.1-8b-instruct',
       [demoLabels.version]: 'v1',
-      [demoLabels.endpoint]: 'prod-us-east:llm:llama-8b-chat',
+      [demoLabels.endpoint]: 'llama-8b-chat',
     });
     expect(chat.spec.replicas).toBe(3);
     const pod = chat.spec.template.spec;
@@ -69,7 +69,7 @@ describe('seedCluster from resources/demo/fleet.json', () => {
       resources: { limits: { 'nvidia.com/gpu': '1' } },
     });
     expect(pod.containers[0].args.slice(0, 2)).toEqual(['--model', 'llama-3.1-8b-instruct']);
-    expect(chat.spec.template.metadata.labels[demoLabels.endpoint]).toBe('prod-us-east:llm:llama-8b-chat');
+    expect(chat.spec.template.metadata.labels[demoLabels.endpoint]).toBe('llama-8b-chat');
     const tgi = store.get(refs.deployments, 'llm', 'mixtral-chat')!;
     expect(tgi.spec.template.spec.containers[0].args.slice(0, 2)).toEqual([
       '--model-id',
@@ -100,7 +100,7 @@ describe('seedCluster from resources/demo/fleet.json', () => {
       expect(deployment.metadata.labels).toMatchObject({
         [demoLabels.kserveIsvc]: 'llama-70b-chat',
         'serving.knative.dev/revision': `llama-70b-chat-predictor-${version}`,
-        [demoLabels.endpoint]: `prod-us-east:llm:llama-70b-chat-${version}`,
+        [demoLabels.endpoint]: `llama-70b-chat-${version}`,
       });
       expect(deployment.metadata.ownerReferences?.[0]).toMatchObject({
         kind: 'InferenceService',

@@ -53,7 +53,10 @@ describe('demo world', () => {
     expect(world.readyReplicas(id)).toBe(3);
     const before = world.figures(id)!;
     const p95Before = before.latencyP95Ms!;
-    const pod = store('prod-us-east').list(refs.pods, { labelSelector: `fleetdeck.io/endpoint=${id}` })[0]!;
+    const pod = store('prod-us-east').list(refs.pods, {
+      labelSelector: `fleetdeck.io/endpoint=${id.split(':')[2]}`,
+      namespace: id.split(':')[1],
+    })[0]!;
     setPodReady(store('prod-us-east'), pod, false);
     world.refresh();
     expect(world.readyReplicas(id)).toBe(2);

@@ -93,7 +93,10 @@ describe('demo world on the simulated controllers', () => {
     await controllers.idle();
     world.refresh();
     expect(world.readyReplicas(id)).toBe(0);
-    const pods = store.list(refs.pods, { labelSelector: `fleetdeck.io/endpoint=${id}` });
+    const pods = store.list(refs.pods, {
+      labelSelector: `fleetdeck.io/endpoint=${id.split(':')[2]}`,
+      namespace: id.split(':')[1],
+    });
     expect(pods.length).toBe(2);
     for (const pod of pods) {
       expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('CrashLoopBackOff');
@@ -107,7 +110,8 @@ describe('demo world on the simulated controllers', () => {
   it('reports a GPU Xid on the node and takes its pods out of service', async () => {
     const { store, controllers, faults, world } = await setup();
     const pod = store.list(refs.pods, {
-      labelSelector: 'fleetdeck.io/endpoint=prod-us-east:llm:mixtral-chat',
+      labelSelector: 'fleetdeck.io/endpoint=mixtral-chat',
+      namespace: 'llm',
     })[0]!;
     const node = pod.spec.nodeName as string;
     faults.inject({ kind: 'gpu_xid', target: node, durationS: 60 });
