@@ -10,6 +10,7 @@ import { MetricsStore } from '../metrics/metrics.store';
 import type { ProviderFactory } from '../providers/provider';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsService } from '../settings/settings.service';
+import { parseGpuPriceOverrides, parseTokenPriceOverrides } from '../../shared/fleet/price-overrides';
 import { queryEndpoints } from './endpoint-query';
 import { FleetService, type FleetDelta } from './fleet.service';
 import { InventoryCache } from './inventory.cache';
@@ -88,6 +89,14 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
   const cached = inventory.load();
   const metrics = new MetricsStore(o.db);
   const prices = new PriceBook(o.resourcesDir);
+  // Settings > prices override the list-price table, at once and on every change.
+  const applyPriceOverrides = (settings: ReturnType<SettingsService['get']>) => {
+    const gpu = parseGpuPriceOverrides(settings.gpuPriceOverrides);
+    const tokens = parseTokenPriceOverrides(settings.tokenPriceOverrides);
+    prices.setOverrides({ instances: gpu.ok ? gpu.value : {}, tokens: tokens.ok ? tokens.value : {} });
+  };
+  applyPriceOverrides(o.settings.get());
+  o.settings.onChange(applyPriceOverrides);
   const slos = new SloBook(o.db);
   let fleet: FleetService | null = null;
   const sources = new SourcesService({

@@ -32,6 +32,8 @@ const presentation: Partial<
   theme: { label: 'Theme', options: { system: 'Follow system', light: 'Light', dark: 'Dark' } },
   timeFormat: { label: 'Time format', options: { '24h': '24-hour (14:05)', '12h': '12-hour (2:05 PM)' } },
   staleAfterSeconds: { label: 'Stale after', unit: 'seconds' },
+  gpuPriceOverrides: { label: 'GPU prices' },
+  tokenPriceOverrides: { label: 'Token prices' },
 };
 
 export function humanize(key: string): string {

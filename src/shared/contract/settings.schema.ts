@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { parseGpuPriceOverrides, parseTokenPriceOverrides } from '../fleet/price-overrides';
+
+/** A text setting checked by a parser that explains what is wrong. */
+const parsedText = (parse: (text: string) => { ok: true } | { ok: false; error: string }) =>
+  z
+    .string()
+    .max(4000)
+    .superRefine((text, ctx) => {
+      const r = parse(text);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error });
+    });
 
 /**
  * User settings: one typed schema with defaults. `settings.set` takes a partial of it and
@@ -14,6 +25,12 @@ const settingsFields = {
     .min(5)
     .max(3600)
     .describe('Data older than this is shown as stale rather than live.'),
+  gpuPriceOverrides: parsedText(parseGpuPriceOverrides).describe(
+    'Your GPU instance prices, USD per instance-hour, over the list prices: instance-type=USD, comma separated (e.g. p5.48xlarge=90, g5.12xlarge=5.1).',
+  ),
+  tokenPriceOverrides: parsedText(parseTokenPriceOverrides).describe(
+    'Your hosted-API token prices, USD per 1M input/output tokens: model=input/output, comma separated (e.g. gpt-4o=2.5/10).',
+  ),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -24,6 +41,8 @@ export const defaultSettings: Settings = {
   theme: 'system',
   timeFormat: '24h',
   staleAfterSeconds: 60,
+  gpuPriceOverrides: '',
+  tokenPriceOverrides: '',
 };
 
 export const settingsPatchSchema = z.object(settingsFields).partial().strict();

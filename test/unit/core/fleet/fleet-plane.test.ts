@@ -171,6 +171,24 @@ describe('the fleet plane', () => {
     expect(cached.items[0]!.freshness.at).toBe(clock.t);
   });
 
+  it('prices GPUs from a Settings override when one names the instance type', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    core!.tick();
+    const price = async () =>
+      ok<{ endpoint: { hourlyPriceUsd: number } }>(
+        await core!.call('fleet.endpoint', { id: 'prod:llm:chat' }, ctx),
+      ).endpoint.hourlyPriceUsd;
+    expect(await price()).toBeCloseTo(4, 6); // the node's own $8/h, 2 of its 4 GPUs
+    ok(await core!.call('settings.set', { gpuPriceOverrides: 'g5.12xlarge=20' }, ctx));
+    clock.t += 5000;
+    core!.tick();
+    expect(await price()).toBeCloseTo(10, 6); // your $20/h wins over the node's annotation
+  });
+
   it('refuses demo faults when no demo runs, naming how to get one', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
