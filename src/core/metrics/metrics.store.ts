@@ -33,15 +33,23 @@ export interface SeriesResult {
 
 export interface Retention {
   rawMs: number;
+  /** 1-minute data, as hourly chunks once an hour has settled. */
   oneMinuteMs: number;
+  /** 1-minute rows (recent minutes, top-N queries) before they live on only in chunks. */
+  minuteRowsMs: number;
   oneHourMs: number;
 }
 
 export const defaultRetention: Retention = {
   rawMs: 2 * 3600_000,
   oneMinuteMs: 8 * 24 * 3600_000,
+  minuteRowsMs: 26 * 3600_000,
   oneHourMs: 400 * 24 * 3600_000,
 };
+
+/** Minutes after an hour ends before it is chunked: samples may still arrive late until then. */
+const SETTLE_MS = 10 * 60_000;
+const CHUNK_MINUTES = 60;
 
 const MINUTE = 60_000;
 const HOUR = 3600_000;
@@ -59,11 +67,13 @@ export class MetricsStore {
   private readonly findSeries: Database.Statement<[string, string], { id: number }>;
   private readonly insertSeries: Database.Statement<[string, string], { id: number }>;
   private readonly writeBatch: (samples: readonly Sample[]) => void;
+  readonly retention: Retention;
 
   constructor(
     private readonly db: Database.Database,
-    readonly retention: Retention = defaultRetention,
+    retention: Partial<Retention> = defaultRetention,
   ) {
+    this.retention = { ...defaultRetention, ...retention };
     this.insertRaw = db.prepare('INSERT OR REPLACE INTO metric_raw (series_id, ts, value) VALUES (?, ?, ?)');
     this.findSeries = db.prepare('SELECT id FROM metric_series WHERE endpoint_id = ? AND metric = ?');
     this.insertSeries = db.prepare(
@@ -115,7 +125,7 @@ export class MetricsStore {
            FROM metric_raw WHERE ts >= ? AND ts < ? GROUP BY 1, 2`,
         )
         .run(from1m, minuteEnd);
-      const from1h = Math.max(since1h - HOUR, hourEnd - this.retention.oneMinuteMs);
+      const from1h = Math.max(since1h - HOUR, hourEnd - this.retention.minuteRowsMs);
       this.db
         .prepare(
           `INSERT OR REPLACE INTO metric_1h (series_id, bucket, sum, count, min, max)
@@ -123,12 +133,65 @@ export class MetricsStore {
            FROM metric_1m WHERE bucket >= ? AND bucket < ? GROUP BY 1, 2`,
         )
         .run(from1h, hourEnd);
+      this.compactSettledHours(minuteEnd);
       this.db.prepare('DELETE FROM metric_raw WHERE ts < ?').run(now - this.retention.rawMs);
-      this.db.prepare('DELETE FROM metric_1m WHERE bucket < ?').run(now - this.retention.oneMinuteMs);
+      this.db.prepare('DELETE FROM metric_1m WHERE bucket < ?').run(now - this.retention.minuteRowsMs);
+      this.db.prepare('DELETE FROM metric_1m_chunk WHERE hour < ?').run(now - this.retention.oneMinuteMs);
       this.db.prepare('DELETE FROM metric_1h WHERE bucket < ?').run(now - this.retention.oneHourMs);
       this.setWatermark('metrics.rollup.1m', minuteEnd);
       this.setWatermark('metrics.rollup.1h', hourEnd);
     })();
+  }
+
+  /**
+   * Packs each settled hour of 1-minute rows into one chunk per series (60 sum/count pairs).
+   * An hour is settled SETTLE_MS after it ends; a sample later than that reaches the minute
+   * rows but no longer the chunk.
+   */
+  private compactSettledHours(minuteEnd: number): void {
+    const settledEnd = Math.floor((minuteEnd - SETTLE_MS) / HOUR) * HOUR;
+    let hour = this.watermark(
+      'metrics.chunk.1m',
+      Math.floor((minuteEnd - this.retention.minuteRowsMs) / HOUR) * HOUR,
+    );
+    // Read in ranges of series: better-sqlite3 cannot write while a read is open on the same
+    // connection, and an hour of 10,000 endpoints' series is too much to hold at once.
+    const read = this.db
+      .prepare(
+        `SELECT series_id, bucket, sum, count FROM metric_1m
+         WHERE series_id >= ? AND series_id < ? AND bucket >= ? AND bucket < ? ORDER BY series_id, bucket`,
+      )
+      .raw(true);
+    const write = this.db.prepare(
+      'INSERT OR REPLACE INTO metric_1m_chunk (series_id, hour, data) VALUES (?, ?, ?)',
+    );
+    const maxSeries = (
+      this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM metric_series').get() as { n: number }
+    ).n;
+    const RANGE = 1000;
+    // At most two days per pass, so a long-closed console catches up without one huge stall.
+    for (let n = 0; hour < settledEnd && n < 48; hour += HOUR, n++) {
+      for (let first = 1; first <= maxSeries; first += RANGE) {
+        const rows = read.all(first, first + RANGE, hour, hour + HOUR) as Array<
+          [number, number, number, number]
+        >;
+        let series = -1;
+        let pairs: Float64Array | null = null;
+        for (const [id, bucket, sum, count] of rows) {
+          if (id !== series) {
+            if (pairs) write.run(series, hour, Buffer.from(pairs.buffer));
+            series = id;
+            pairs = new Float64Array(CHUNK_MINUTES * 2);
+          }
+          const m = Math.floor((bucket - hour) / MINUTE);
+          pairs![m * 2] = sum;
+          pairs![m * 2 + 1] = count;
+        }
+        if (pairs) write.run(series, hour, Buffer.from(pairs.buffer));
+      }
+    }
+    // The next hour to pack: everything before it lives in chunks.
+    this.setWatermark('metrics.chunk.1m', hour);
   }
 
   /**
@@ -149,15 +212,21 @@ export class MetricsStore {
     const step = Math.ceil(Math.max(Math.ceil(span / maxPoints), native) / native) * native;
     const wm1m = this.watermark('metrics.rollup.1m', 0);
     const wm1h = this.watermark('metrics.rollup.1h', 0);
+    const wmChunk = Math.min(this.watermark('metrics.chunk.1m', 0), wm1m);
     const to = query.to + 1;
     // Non-overlapping parts, oldest first: rolled-up tables up to their watermarks, raw after.
-    const parts: Array<{ table: 'metric_1h' | 'metric_1m' | 'metric_raw'; lo: number; hi: number }> = [];
+    const parts: Array<{
+      table: 'metric_1h' | 'metric_1m_chunk' | 'metric_1m' | 'metric_raw';
+      lo: number;
+      hi: number;
+    }> = [];
     if (resolution === '1h') {
       parts.push({ table: 'metric_1h', lo: query.from, hi: Math.min(to, wm1h) });
       parts.push({ table: 'metric_1m', lo: Math.max(query.from, wm1h), hi: Math.min(to, wm1m) });
       parts.push({ table: 'metric_raw', lo: Math.max(query.from, wm1m), hi: to });
     } else if (resolution === '1m') {
-      parts.push({ table: 'metric_1m', lo: query.from, hi: Math.min(to, wm1m) });
+      parts.push({ table: 'metric_1m_chunk', lo: query.from, hi: Math.min(to, wmChunk) });
+      parts.push({ table: 'metric_1m', lo: Math.max(query.from, wmChunk), hi: Math.min(to, wm1m) });
       parts.push({ table: 'metric_raw', lo: Math.max(query.from, wm1m), hi: to });
     } else {
       parts.push({ table: 'metric_raw', lo: query.from, hi: to });
@@ -171,23 +240,54 @@ export class MetricsStore {
         let lastT = Number.NaN;
         let lastS = 0;
         let lastC = 0;
-        for (const part of live) {
-          for (const [t, sum, count] of this.partStatement(part.table, step).all(id, part.lo, part.hi)) {
-            if (t === lastT) {
-              lastS += sum;
-              lastC += count;
-              points[points.length - 1] = [t, lastS / lastC];
-            } else {
-              points.push([t, sum / count]);
-              lastT = t;
-              lastS = sum;
-              lastC = count;
-            }
+        const emit = (t: number, sum: number, count: number) => {
+          if (t === lastT) {
+            lastS += sum;
+            lastC += count;
+            points[points.length - 1]![1] = lastS / lastC;
+          } else {
+            points.push([t, sum / count]);
+            lastT = t;
+            lastS = sum;
+            lastC = count;
           }
+        };
+        for (const part of live) {
+          if (part.table === 'metric_1m_chunk') this.readChunks(id, part.lo, part.hi, step, emit);
+          else
+            for (const [t, sum, count] of this.partStatement(part.table, step).all(id, part.lo, part.hi))
+              emit(t, sum, count);
         }
       }
       return { endpointId, metric: query.metric, resolution, stepMs: step, points: points.slice(-maxPoints) };
     });
+  }
+
+  private chunkRead: Database.Statement<[number, number, number], [number, Buffer]> | null = null;
+
+  /** Minutes from hourly chunks, each as (step start, sum, count); the caller merges steps. */
+  private readChunks(
+    seriesId: number,
+    lo: number,
+    hi: number,
+    step: number,
+    emit: (t: number, sum: number, count: number) => void,
+  ): void {
+    this.chunkRead ??= this.db
+      .prepare<[number, number, number], [number, Buffer]>(
+        'SELECT hour, data FROM metric_1m_chunk WHERE series_id = ? AND hour >= ? AND hour < ? ORDER BY hour',
+      )
+      .raw(true);
+    for (const [hour, data] of this.chunkRead.all(seriesId, Math.floor(lo / HOUR) * HOUR, hi)) {
+      // One aligned copy per chunk (SQLite's buffer need not be 8-byte aligned).
+      const pairs = new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      for (let m = 0; m < CHUNK_MINUTES; m++) {
+        const count = pairs[m * 2 + 1]!;
+        const t = hour + m * MINUTE;
+        if (count === 0 || t < lo || t >= hi) continue;
+        emit(step === MINUTE ? t : Math.floor(t / step) * step, pairs[m * 2]!, count);
+      }
+    }
   }
 
   private readonly partStatements = new Map<

@@ -99,6 +99,14 @@ export const migrations: readonly Migration[] = [
           max         REAL NOT NULL,
           PRIMARY KEY (series_id, bucket)
         ) STRICT, WITHOUT ROWID;
+        -- Settled hours of 1-minute data, one row per series and hour: 60 (sum, count) float64
+        -- pairs, count 0 where a minute has no data. A day's chart reads 24 rows, not 1,440.
+        CREATE TABLE metric_1m_chunk (
+          series_id   INTEGER NOT NULL,
+          hour        INTEGER NOT NULL,
+          data        BLOB NOT NULL,
+          PRIMARY KEY (series_id, hour)
+        ) STRICT, WITHOUT ROWID;
         CREATE TABLE spend_daily (
           day         TEXT NOT NULL,
           endpoint_id TEXT NOT NULL,
@@ -118,6 +126,23 @@ export const migrations: readonly Migration[] = [
           min         REAL NOT NULL,
           max         REAL NOT NULL,
           PRIMARY KEY (series_id, bucket)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
+  {
+    version: 4,
+    name: 'spend: GPU-hours by GPU type',
+    up(db) {
+      // GPU time cannot be read back from spend_per_hour once prices change, and the canonical
+      // metric list stays fixed, so the spend service accrues allocated GPUs x tick time per
+      // hour and GPU type here (issue 4, "GPU-hours by GPU type"). A rebuildable cache.
+      db.exec(`
+        CREATE TABLE spend_gpu_hours (
+          hour        INTEGER NOT NULL,
+          gpu_type    TEXT NOT NULL,
+          gpu_hours   REAL NOT NULL,
+          PRIMARY KEY (hour, gpu_type)
         ) STRICT, WITHOUT ROWID;
       `);
     },

@@ -113,6 +113,48 @@ describe('the metrics cache', () => {
     expect(day!.points).toHaveLength(120);
   });
 
+  it('packs settled hours into one chunk per series, and answers from chunks once minute rows are gone', () => {
+    metrics.write(everyFifteenSeconds('a', NOW - 2 * HOUR, NOW, (t) => (t - NOW) / 1000));
+    // Other series too: packing must handle many (and write while it reads), each its own chunk.
+    for (const other of ['b', 'c']) metrics.write(everyFifteenSeconds(other, NOW - 2 * HOUR, NOW, () => 1));
+    metrics.rollup(NOW);
+    expect(store.db.prepare('SELECT count(*) AS n FROM metric_1m_chunk').get()).toEqual({ n: 6 });
+    // 10:30-12:30 of data at 12:30: the 10:00 and 11:00 hours have settled; 12:00 has not.
+    const chunks = store.db
+      .prepare('SELECT hour, length(data) AS bytes FROM metric_1m_chunk WHERE series_id = ? ORDER BY hour')
+      .all(metrics.seriesId('a', 'latency_p95'));
+    expect(chunks).toEqual([
+      { hour: NOW - 30 * MIN - 2 * HOUR, bytes: 960 },
+      { hour: NOW - 30 * MIN - HOUR, bytes: 960 },
+    ]);
+    const [fresh] = metrics.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 24 * HOUR, to: NOW, maxPoints: 1440 },
+      NOW,
+    );
+
+    // A day later the minute rows of those hours are pruned; the chunks still answer, the same.
+    const later = NOW + 25 * HOUR;
+    const kept = new MetricsStore(store.db, { rawMs: 2 * HOUR, minuteRowsMs: 26 * HOUR });
+    kept.rollup(later);
+    store.db.prepare('DELETE FROM metric_1m').run();
+    const [fromChunks] = kept.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 3 * HOUR, to: NOW, maxPoints: 1440 },
+      later,
+    );
+    // (By then the 12:00 hour has settled too: the chunks hold all 120 minutes.)
+    expect(fromChunks!.points).toEqual(fresh!.points);
+    // And at coarser steps the chunk minutes are merged into steps by weight.
+    const [coarse] = kept.series(
+      { endpointIds: ['a'], metric: 'latency_p95', from: NOW - 3 * HOUR, to: NOW - 30 * MIN, maxPoints: 12 },
+      later,
+    );
+    const step = coarse!.stepMs;
+    const inFirst = fromChunks!.points.filter(
+      ([t]) => t >= coarse!.points[1]![0] && t < coarse!.points[1]![0] + step,
+    );
+    expect(coarse!.points[1]![1]).toBeCloseTo(inFirst.reduce((x, [, v]) => x + v, 0) / inFirst.length, 9);
+  });
+
   it('prunes each table past its retention', () => {
     const short = new MetricsStore(store.db, { rawMs: 30 * MIN, oneMinuteMs: 2 * HOUR, oneHourMs: 4 * HOUR });
     short.write(everyFifteenSeconds('a', NOW - 3 * HOUR, NOW, () => 1));
