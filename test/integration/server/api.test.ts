@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../../src/shared/contract/index';
 import { freshDir } from '../../support/tmp';
 import {
   bearer,
@@ -106,9 +107,10 @@ describe('console host: command API', () => {
 
     const get = await callApi(host, 'settings.get', {}, bearer(host));
     expect(get.status).toBe(200);
+    // What was set survives; everything else is still its default.
     expect(get.json()).toEqual({
       ok: true,
-      result: { theme: 'dark', timeFormat: '24h', staleAfterSeconds: 120 },
+      result: { ...defaultSettings, theme: 'dark', staleAfterSeconds: 120 },
     });
   });
 });
