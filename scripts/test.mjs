@@ -3,6 +3,18 @@
 // typecheck (node + web) -> lint (ESLint + Prettier) -> build (electron-vite) -> vitest
 // (unit, integration with real Prometheus/kubectl, e2e in Chromium). Extra args go to vitest.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+// Electron is an optional dependency so that an offline `npm install` never fails; but when its
+// binary download fails npm removes the package, and with it the types the desktop host is
+// checked against. Say so in one line instead of failing later in the type check.
+if (!existsSync(new URL('../node_modules/electron/package.json', import.meta.url))) {
+  console.error(
+    'npm test: the electron package is not installed (an offline `npm install` drops it when its binary cannot be downloaded). ' +
+      'Run `ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install` to install it without the binary, then `npm test` again.',
+  );
+  process.exit(1);
+}
 
 const steps = [
   ['typecheck', 'npm', ['run', '-s', 'typecheck']],
