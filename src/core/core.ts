@@ -12,6 +12,7 @@ import type { SourceDefinition } from './fleet/sources.service';
 import type { ProviderFactory } from './providers/provider';
 import { createSecretStore, localFileCipher, type SecretCipher } from './secrets/secret-store';
 import { listContexts, providerFactories } from './providers/registry';
+import { SpendService, spendHandlers } from './spend/spend.service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -95,8 +96,17 @@ export function startCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
   });
 
+  const spend = new SpendService({
+    db: store.db,
+    fleet: plane.fleet,
+    subscribe: (listener) => bus.subscribe(listener),
+    sourceName: (id) => plane.sources.list().find((s) => s.id === id)?.name,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: HandlerMap = {
     ...plane.handlers,
+    ...spendHandlers(spend),
     'app.info': () => app.info(),
     'app.health': () => {
       const health = app.health();
@@ -140,6 +150,7 @@ export function startCore(options: CoreOptions): Core {
       if (closed) return;
       closed = true;
       clearInterval(timer);
+      spend.stop();
       await plane.stop();
       store.close();
       log.info('core stopped', { dataDir: options.dataDir });

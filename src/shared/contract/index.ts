@@ -15,6 +15,15 @@ import {
   sourceSchema,
 } from './fleet.schema';
 import { demoFaultArgsSchema, demoFaultSchema } from './demo.schema';
+import {
+  spendGpuHoursSchema,
+  spendOverviewQuerySchema,
+  spendOverviewSchema,
+  spendTodayQuerySchema,
+  spendTodaySchema,
+  spendUnitCostsSchema,
+  spendWindowQuerySchema,
+} from './spend.schema';
 
 const noArgs = z.object({}).strict();
 
@@ -153,6 +162,27 @@ export const commands = {
     args: noArgs,
     result: z.array(demoFaultSchema),
   }),
+  'spend.overview': command({
+    summary:
+      'Spend per hour over time, stacked by source, cluster, model or version; bounded points, top groups.',
+    args: spendOverviewQuerySchema,
+    result: spendOverviewSchema,
+  }),
+  'spend.units': command({
+    summary: 'Per model over a window: spend, tokens, requests, $/1k tokens and $/1k requests.',
+    args: spendWindowQuerySchema,
+    result: spendUnitCostsSchema,
+  }),
+  'spend.gpus': command({
+    summary: 'GPU-hours by GPU type over a window (allocated GPUs integrated over time).',
+    args: spendWindowQuerySchema,
+    result: spendGpuHoursSchema,
+  }),
+  'spend.today': command({
+    summary: "Today's total, top movers since the start of today, and the projected month.",
+    args: spendTodayQuerySchema,
+    result: spendTodaySchema,
+  }),
 } as const;
 
 export const events = {
@@ -195,5 +225,6 @@ export * from './app.schema';
 export * from './settings.schema';
 export * from './fleet.schema';
 export * from './demo.schema';
+export * from './spend.schema';
 export { command, event } from './define';
 export type { CommandSpec, EventSpec } from './define';
