@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
  * A small hand-drawn icon set (16 px grid, stroked with currentColor) so the bundle needs no
  * icon font or library. Icons are decorative: every one sits beside words that say the same.
  */
-function Icon({
+export function Icon({
   children,
   size = 16,
   className,
@@ -32,7 +32,7 @@ function Icon({
   );
 }
 
-type IconProps = { size?: number; className?: string };
+export type IconProps = { size?: number; className?: string };
 
 export const CheckCircleIcon = (p: IconProps) => (
   <Icon {...p}>

@@ -1,38 +1,8 @@
-import type { ReactNode } from 'react';
-
 /**
  * Icons the Sources and Demo views add to the shell's set (components/icons.tsx): same 16 px
  * grid, stroked with currentColor, decorative (always beside words that say the same).
  */
-function Icon({
-  children,
-  size = 16,
-  className,
-}: {
-  children: ReactNode;
-  size?: number;
-  className?: string;
-}) {
-  return (
-    <svg
-      className={className ? `icon ${className}` : 'icon'}
-      width={size}
-      height={size}
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.5}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
-
-type IconProps = { size?: number; className?: string };
+import { Icon, type IconProps } from '../../components/icons';
 
 /** Three stacked feeds flowing in: where the fleet's data comes from. */
 export const SourcesIcon = (p: IconProps) => (
