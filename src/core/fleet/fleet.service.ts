@@ -146,7 +146,14 @@ export class FleetService {
       }
     });
     save();
+    // Spend is sampled every tick (charts need the series) but only travels in the delta when
+    // the rate moved: at 10,000 endpoints an unchanged fleet must make an empty delta.
+    const dirtyBefore = new Set(this.dirtyMetrics);
+    const unchanged = spendSamples.filter(
+      (s) => this.latest.get(s.endpointId)?.spend_per_hour?.value === s.value,
+    );
     this.onSamples(spendSamples);
+    for (const s of unchanged) if (!dirtyBefore.has(s.endpointId)) this.dirtyMetrics.delete(s.endpointId);
 
     for (const rec of this.o.inventory.endpoints()) {
       const latest = this.latest.get(rec.id) ?? {};
@@ -159,10 +166,13 @@ export class FleetService {
       this.breach.set(rec.id, r.state);
       this.health.set(rec.id, r.health);
       const endpoint = this.toEndpoint(rec, now);
-      // Metrics travel separately (compact); the record is re-sent only when something else changed.
+      // Metrics travel separately (compact); the record is re-sent only when something else
+      // changed. Spend today grows every tick: it travels in the summary, and with the record
+      // whenever the record changes for another reason (fleet.endpoint has it exact).
       const key = JSON.stringify({
         ...endpoint,
         metrics: undefined,
+        spendTodayUsd: undefined,
         freshness: endpoint.freshness.state,
         health: { ...endpoint.health },
       });

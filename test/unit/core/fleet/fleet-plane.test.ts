@@ -171,6 +171,37 @@ describe('the fleet plane', () => {
     expect(cached.items[0]!.freshness.at).toBe(clock.t);
   });
 
+  it('sends an empty delta for a fleet where nothing changed (spend still accrues)', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    const deltas: Array<{
+      upserted: unknown[];
+      metrics: Record<string, unknown>;
+      summary: { spendToday: number };
+    }> = [];
+    core!.subscribe((m) => m.event === 'fleet.delta' && deltas.push(m.payload as never));
+    s.ctx().reportStatus({ state: 'ok', reason: 'ok', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    s.ctx().reportSamples([{ endpointId: 'prod:llm:chat', metric: 'latency_p95', ts: clock.t, value: 0.8 }]);
+    core!.tick();
+    clock.t += 5000;
+    core!.tick();
+    clock.t += 5000;
+    core!.tick();
+    const last = deltas.at(-1)!;
+    expect(last.upserted).toEqual([]);
+    expect(last.metrics).toEqual({});
+    expect(last.summary.spendToday).toBeGreaterThan(deltas.at(-2)!.summary.spendToday);
+    // New samples travel as compact metrics, not as records.
+    s.ctx().reportSamples([{ endpointId: 'prod:llm:chat', metric: 'latency_p95', ts: clock.t, value: 0.9 }]);
+    clock.t += 5000;
+    core!.tick();
+    expect(Object.keys(deltas.at(-1)!.metrics)).toEqual(['prod:llm:chat']);
+    expect(deltas.at(-1)!.upserted).toEqual([]);
+  });
+
   it('prices GPUs from a Settings override when one names the instance type', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
