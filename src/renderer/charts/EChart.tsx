@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react';
+import { echarts, type ECElementEvent, type EChartsCoreOption, type EChartsType } from './echarts-setup';
+
+export interface EChartProps {
+  option: EChartsCoreOption;
+  /**
+   * Replace the whole option instead of merging. Leave false for live updates: series keep
+   * stable ids and merge in place (perf notes, "update with setOption on stable series ids").
+   */
+  notMerge?: boolean;
+  onClick?: (event: ECElementEvent) => void;
+  /** Called after each render that followed a setOption (ECharts' `finished`). */
+  onRendered?: () => void;
+  className?: string;
+  ariaLabel: string;
+  testId?: string;
+}
+
+/**
+ * One ECharts instance per panel for the panel's lifetime: created on mount, resized with its
+ * box, disposed on unmount. Repeated init/dispose leaks (echarts #7442, #4105), so option changes
+ * only ever call setOption on the same instance.
+ */
+export function EChart({
+  option,
+  notMerge = false,
+  onClick,
+  onRendered,
+  className,
+  ariaLabel,
+  testId,
+}: EChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<EChartsType | null>(null);
+  const handlers = useRef({ onClick, onRendered });
+  useEffect(() => {
+    handlers.current = { onClick, onRendered };
+  });
+  const pendingRender = useRef(false);
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const instance = echarts.init(element, null, { renderer: 'canvas' });
+    chart.current = instance;
+    instance.on('click', (event) => handlers.current.onClick?.(event as ECElementEvent));
+    instance.on('finished', () => {
+      if (!pendingRender.current) return;
+      pendingRender.current = false;
+      handlers.current.onRendered?.();
+    });
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => instance.resize());
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance) return;
+    pendingRender.current = true;
+    instance.setOption(option, { notMerge, lazyUpdate: true });
+  }, [option, notMerge]);
+
+  return (
+    <div ref={box} className={className ?? 'chart'} role="img" aria-label={ariaLabel} data-testid={testId} />
+  );
+}

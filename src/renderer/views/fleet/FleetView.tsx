@@ -1,0 +1,200 @@
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Endpoint } from '../../../shared/contract/index';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { selectTheme, useFleet } from '../../stores/fleet.store';
+import '../../styles/fleet.css';
+import { ViewHeader } from '../ViewHeader';
+import { FleetHeader } from './FleetHeader';
+import { FleetMap } from './FleetMap';
+import { FleetTopology } from './FleetTopology';
+import regionPlaces from '../../../../resources/map/regions.json';
+import { aggregateRegions, type RegionPlace } from './fleet-model';
+import { fleetHash, parseFleetParams, type FleetViewParams } from './fleet-url';
+
+/** Charts redraw at most this often; deltas in between only bump fleetVersion. */
+export const CHART_REFRESH_MS = 1000;
+
+const subscribeHash = (notify: () => void) => {
+  window.addEventListener('hashchange', notify);
+  return () => window.removeEventListener('hashchange', notify);
+};
+
+function useFleetParams(): [FleetViewParams, (next: FleetViewParams) => void] {
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
+  const params = useMemo(() => parseFleetParams(hash), [hash]);
+  // replaceState, not a new history entry per toggle; then tell subscribers ourselves.
+  const set = (next: FleetViewParams) => {
+    window.history.replaceState(null, '', fleetHash(next));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  return [params, set];
+}
+
+/**
+ * The endpoints as the charts see them: the store's map, but handed on at most once per
+ * CHART_REFRESH_MS, so a burst of deltas costs one chart update, not one per delta.
+ */
+function useThrottledEndpoints(): ReadonlyMap<string, Endpoint> {
+  const endpoints = useFleet((s) => s.endpoints);
+  const [shown, setShown] = useState(endpoints);
+  const last = useRef(0);
+  useEffect(() => {
+    if (endpoints === shown) return;
+    const wait = Math.max(0, last.current + CHART_REFRESH_MS - performance.now());
+    const timer = setTimeout(() => {
+      last.current = performance.now();
+      setShown(endpoints);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [endpoints, shown]);
+  return shown;
+}
+
+/** Marked when the empty state is on screen: the fleet-first-paint bench's baseline. */
+export const FLEET_EMPTY_RENDERED_MARK = 'fleetdeck:fleet-empty-rendered';
+
+function EmptyFleet({ sources }: { sources: number }) {
+  useEffect(() => {
+    if (performance.getEntriesByName(FLEET_EMPTY_RENDERED_MARK).length === 0)
+      performance.mark(FLEET_EMPTY_RENDERED_MARK);
+  }, []);
+  return (
+    <div className="fleet-empty" data-testid="fleet-empty">
+      <h2>No endpoints yet</h2>
+      {sources === 0 ? (
+        <p>
+          Fleetdeck has no sources to read a fleet from. Add a Kubernetes cluster, a Prometheus-compatible
+          backend or an OpenAI-compatible endpoint, and its model endpoints show up here.
+        </p>
+      ) : (
+        <p>
+          {sources === 1 ? 'The source is' : `${sources} sources are`} connected but report no model endpoints
+          yet. Check the source settings, or add another source.
+        </p>
+      )}
+      <p>
+        <a className="button button-primary" href="#/settings/sources/new" data-testid="fleet-add-source">
+          Add a source
+        </a>{' '}
+        <a className="button" href="#/settings/sources">
+          Manage sources
+        </a>
+      </p>
+      <p className="fleet-note">
+        Just looking? Start the console without <code>--no-demo</code> to get the built-in demo fleet.
+      </p>
+    </div>
+  );
+}
+
+function FleetPanels({
+  params,
+  setParams,
+}: {
+  params: FleetViewParams;
+  setParams: (p: FleetViewParams) => void;
+}) {
+  const endpoints = useThrottledEndpoints();
+  const theme = useFleet(selectTheme);
+  const regions = useMemo(
+    () => aggregateRegions(endpoints.values(), regionPlaces as Record<string, RegionPlace>),
+    [endpoints],
+  );
+  return (
+    <>
+      <div className="fleet-toolbar">
+        <div className="fleet-seg" role="tablist" aria-label="Fleet view">
+          {(['map', 'topology'] as const).map((panel) => (
+            <button
+              key={panel}
+              type="button"
+              role="tab"
+              aria-selected={params.panel === panel}
+              aria-controls="fleet-panel"
+              data-testid={`fleet-tab-${panel}`}
+              onClick={() => setParams({ ...params, panel })}
+            >
+              {panel === 'map' ? 'Map' : 'Topology'}
+            </button>
+          ))}
+        </div>
+        {params.panel === 'topology' ? (
+          <div className="fleet-seg" role="radiogroup" aria-label="Size by">
+            <span className="fleet-seg-label">Size by</span>
+            {(['traffic', 'spend'] as const).map((size) => (
+              <button
+                key={size}
+                type="button"
+                role="radio"
+                aria-checked={params.size === size}
+                data-testid={`fleet-size-${size}`}
+                onClick={() => setParams({ ...params, size })}
+              >
+                {size === 'traffic' ? 'Traffic' : 'Spend'}
+              </button>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      <div id="fleet-panel" role="tabpanel" className="fleet-panel">
+        {params.panel === 'map' ? (
+          <FleetMap regions={regions} theme={theme} />
+        ) : (
+          <FleetTopology endpoints={endpoints} size={params.size} theme={theme} />
+        )}
+      </div>
+    </>
+  );
+}
+
+/** `#/fleet`: the whole fleet at a glance, then a click into a region or an endpoint. */
+export function FleetView() {
+  const loaded = useFleet((s) => s.fleetLoaded);
+  const error = useFleet((s) => s.fleetError);
+  const summary = useFleet((s) => s.summary);
+  const count = useFleet((s) => s.endpoints.size);
+  const loadFleet = useFleet((s) => s.loadFleet);
+  const [params, setParams] = useFleetParams();
+
+  let body;
+  if (!loaded && error) {
+    body = (
+      <ErrorNotice title="Could not load the fleet" error={error} testId="fleet-error">
+        <button type="button" className="button" onClick={() => void loadFleet()}>
+          Try again
+        </button>
+      </ErrorNotice>
+    );
+  } else if (!loaded || !summary) {
+    body = (
+      <p className="fleet-loading" data-testid="fleet-loading" aria-live="polite">
+        Loading the fleet…
+      </p>
+    );
+  } else if (count === 0) {
+    body = <EmptyFleet sources={summary.sources.total} />;
+  } else {
+    body = (
+      <>
+        <FleetHeader summary={summary} />
+        {error ? (
+          <ErrorNotice title="Could not refresh the fleet; showing the last figures" error={error}>
+            <button type="button" className="button" onClick={() => void loadFleet()}>
+              Try again
+            </button>
+          </ErrorNotice>
+        ) : null}
+        <FleetPanels params={params} setParams={setParams} />
+      </>
+    );
+  }
+  return (
+    <div className="view fleet-view" data-testid="fleet-view" data-panel={params.panel}>
+      <ViewHeader
+        title="Fleet"
+        subtitle="Every endpoint by region and by topology; press Ctrl+K to jump anywhere"
+      />
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import type { Endpoint, HealthStatus } from '../../../shared/contract/index';
+
+/**
+ * Pure fleet aggregation for the Fleet view: the map and the treemap never chart 10,000
+ * endpoints one by one (issue 4, "fast and calm at 10,000 endpoints"); they chart regions and
+ * clusters, computed here in one pass over the fleet.
+ */
+
+/** Worst first wins: critical > warning > unknown > ok. Unknown outranks ok so no data is never shown as fine. */
+export const healthRank: Record<HealthStatus, number> = { ok: 0, unknown: 1, warning: 2, critical: 3 };
+export const healthWords: Record<HealthStatus, string> = {
+  ok: 'OK',
+  warning: 'Warning',
+  critical: 'Critical',
+  unknown: 'Unknown',
+};
+/** A text glyph per health for places SVG icons cannot go (chart labels, tooltips). */
+export const healthGlyph: Record<HealthStatus, string> = {
+  ok: '✓',
+  warning: '▲',
+  critical: '✕',
+  unknown: '?',
+};
+export const healthOrder: readonly HealthStatus[] = ['critical', 'warning', 'unknown', 'ok'];
+
+export const worse = (a: HealthStatus, b: HealthStatus): HealthStatus =>
+  healthRank[b] > healthRank[a] ? b : a;
+
+export type HealthCounts = Record<HealthStatus, number> & { total: number };
+export const emptyCounts = (): HealthCounts => ({ ok: 0, warning: 0, critical: 0, unknown: 0, total: 0 });
+
+export const worstOf = (counts: HealthCounts): HealthStatus =>
+  counts.critical > 0 ? 'critical' : counts.warning > 0 ? 'warning' : counts.unknown > 0 ? 'unknown' : 'ok';
+
+export interface RegionPlace {
+  lat: number;
+  lon: number;
+  label: string;
+}
+
+export interface ClusterAggregate {
+  cluster: string;
+  source: string;
+  health: HealthCounts;
+  requestRate: number;
+  spendPerHour: number;
+}
+
+export interface RegionAggregate {
+  region: string;
+  label: string;
+  /** null when the region code is not in regions.json: listed beside the map, never dropped. */
+  place: { lat: number; lon: number } | null;
+  health: HealthCounts;
+  worst: HealthStatus;
+  requestRate: number;
+  /** Request-weighted error rate over endpoints that report one; null when none do. */
+  errorRate: number | null;
+  spendPerHour: number;
+  gpus: number;
+  clusters: ClusterAggregate[];
+}
+
+export const requestRateOf = (e: Endpoint): number => e.metrics.request_rate?.value ?? 0;
+export const spendRateOf = (e: Endpoint): number => e.metrics.spend_per_hour?.value ?? e.hourlyPriceUsd ?? 0;
+
+interface RegionAcc extends Omit<RegionAggregate, 'clusters' | 'worst' | 'errorRate'> {
+  errWeighted: number;
+  errWeight: number;
+  clusters: Map<string, ClusterAggregate>;
+}
+
+/** One pass over the fleet, grouped by region then cluster; sorted by region code for stable ids. */
+export function aggregateRegions(
+  endpoints: Iterable<Endpoint>,
+  places: Readonly<Record<string, RegionPlace>>,
+): RegionAggregate[] {
+  const byRegion = new Map<string, RegionAcc>();
+  for (const e of endpoints) {
+    const key = e.region || 'unknown';
+    let acc = byRegion.get(key);
+    if (!acc) {
+      const place = places[key];
+      acc = {
+        region: key,
+        label: place?.label ?? key,
+        place: place ? { lat: place.lat, lon: place.lon } : null,
+        health: emptyCounts(),
+        requestRate: 0,
+        spendPerHour: 0,
+        gpus: 0,
+        errWeighted: 0,
+        errWeight: 0,
+        clusters: new Map(),
+      };
+      byRegion.set(key, acc);
+    }
+    const rate = requestRateOf(e);
+    const spend = spendRateOf(e);
+    const status = e.health.status;
+    acc.health[status] += 1;
+    acc.health.total += 1;
+    acc.requestRate += rate;
+    acc.spendPerHour += spend;
+    acc.gpus += e.gpus;
+    const err = e.metrics.error_rate?.value;
+    if (err !== undefined) {
+      // Weight by traffic; an idle endpoint still counts a little so a lone error shows.
+      const w = Math.max(rate, 1e-6);
+      acc.errWeighted += err * w;
+      acc.errWeight += w;
+    }
+    let cluster = acc.clusters.get(e.cluster);
+    if (!cluster) {
+      cluster = {
+        cluster: e.cluster,
+        source: e.source,
+        health: emptyCounts(),
+        requestRate: 0,
+        spendPerHour: 0,
+      };
+      acc.clusters.set(e.cluster, cluster);
+    }
+    cluster.health[status] += 1;
+    cluster.health.total += 1;
+    cluster.requestRate += rate;
+    cluster.spendPerHour += spend;
+  }
+  return [...byRegion.values()]
+    .sort((a, b) => a.region.localeCompare(b.region))
+    .map(({ errWeighted, errWeight, clusters, ...rest }) => ({
+      ...rest,
+      worst: worstOf(rest.health),
+      errorRate: errWeight > 0 ? errWeighted / errWeight : null,
+      clusters: [...clusters.values()].sort((a, b) => a.cluster.localeCompare(b.cluster)),
+    }));
+}
+
+/** Symbol diameter in px: area proportional to traffic (sqrt scale), never smaller than `min`. */
+export function symbolSize(requestRate: number, maxRate: number, min = 14, max = 44): number {
+  if (!(maxRate > 0) || !(requestRate > 0)) return min;
+  return min + (max - min) * Math.sqrt(Math.min(requestRate, maxRate) / maxRate);
+}

@@ -1,0 +1,304 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Endpoint, FleetSummary, HealthStatus } from '../../src/shared/contract/index';
+import { openBrowser, screenshot, type BrowserSession } from './support/chromium';
+import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
+
+/**
+ * The Fleet view and the command palette end to end (issue 4): the built console WITH its demo
+ * fleet on a fresh data directory and a free port per test, Debian's Chromium, and the API over
+ * HTTP with the printed token to compare against. No sleeps: every wait is on a condition.
+ */
+
+interface DemoConsole {
+  url: string;
+  origin: string;
+  call<T = unknown>(command: string, args?: unknown): Promise<T>;
+  dispose(): Promise<void>;
+}
+
+const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
+
+async function startConsole(options: { demo: boolean }): Promise<DemoConsole> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-fleet-'));
+  const args = [consoleEntry, '--port', '0', '--no-open', '--data-dir', dataDir];
+  if (!options.demo) args.push('--no-demo');
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'pipe' });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const url = await new Promise<string>((done, fail) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        const match = URL_LINE.exec(line.trim());
+        if (match?.[1]) done(match[1]);
+      }
+    });
+    void exited.then((code) =>
+      fail(new Error(`console exited (${code}) before its URL; stderr:\n${stderr}`)),
+    );
+  });
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token') ?? '';
+  return {
+    url,
+    origin: parsed.origin,
+    async call<T>(command: string, body: unknown = {}) {
+      const response = await fetch(`${parsed.origin}/api/v1/${command}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
+      if (!json.ok) throw new Error(`${command} failed: ${JSON.stringify(json.error)}`);
+      return json.result as T;
+    },
+    async dispose() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Retries `check` until it stops throwing (the UI redraws at most once a second). */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}
+
+type Counts = Record<HealthStatus, number> & { total: number };
+const countHealth = (list: Endpoint[]): Counts => {
+  const c: Counts = { ok: 0, warning: 0, critical: 0, unknown: 0, total: 0 };
+  for (const e of list) {
+    c[e.health.status] += 1;
+    c.total += 1;
+  }
+  return c;
+};
+
+const allEndpoints = async (fleet: DemoConsole) =>
+  (await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 20_000 })).items;
+
+/** Per region as the map's region list shows it (data-* on each row). */
+const mapRegions = (page: Page) =>
+  page.$$eval('[data-testid=fleet-region]', (rows) =>
+    Object.fromEntries(
+      rows.map((row) => {
+        const n = (name: string) => Number(row.getAttribute(`data-${name}`));
+        return [
+          row.getAttribute('data-region') ?? '',
+          {
+            ok: n('ok'),
+            warning: n('warning'),
+            critical: n('critical'),
+            unknown: n('unknown'),
+            total: n('total'),
+          },
+        ];
+      }),
+    ),
+  );
+
+/** Every data-* attribute of one element, by its name without `data-`. */
+const dataOf = (page: Page, testId: string): Promise<Record<string, string>> =>
+  page.$eval(`[data-testid=${testId}]`, (el) =>
+    Object.fromEntries(
+      el
+        .getAttributeNames()
+        .filter((name: string) => name.startsWith('data-'))
+        .map((name: string) => [name.slice(5), el.getAttribute(name) ?? '']),
+    ),
+  );
+
+/** Waits until demo endpoints report health (not just inventory) so comparisons are meaningful. */
+async function waitForLiveFleet(fleet: DemoConsole): Promise<Endpoint[]> {
+  return eventually(async () => {
+    const list = await allEndpoints(fleet);
+    if (list.length === 0 || list.some((e) => e.health.status === 'unknown'))
+      throw new Error('fleet not live yet');
+    return list;
+  }, 60_000);
+}
+
+describe('fleet view (e2e)', () => {
+  let fleet: DemoConsole | null = null;
+  let browser: BrowserSession | null = null;
+
+  beforeAll(() => ensureBuilt());
+  afterEach(async () => {
+    await browser?.close();
+    await fleet?.dispose();
+    browser = null;
+    fleet = null;
+  });
+
+  it('shows every endpoint of fleet.endpoints on the map and in the topology, with matching health', async () => {
+    fleet = await startConsole({ demo: true });
+    browser = await openBrowser();
+    const { page } = browser;
+    await waitForLiveFleet(fleet);
+    await page.goto(fleet.url);
+    // The default route is the fleet map.
+    await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]', { timeout: 30_000 });
+    expect(new URL(page.url()).hash).toBe('#/fleet');
+
+    await eventually(async () => {
+      const list = await allEndpoints(fleet!);
+      const expected: Record<string, Counts> = {};
+      for (const e of list) expected[e.region] ??= countHealth(list.filter((x) => x.region === e.region));
+      expect(await mapRegions(page)).toEqual(expected);
+      expect(Number((await dataOf(page, 'fleet-map')).endpoints)).toBe(list.length);
+      const header = await dataOf(page, 'fleet-health-counts');
+      const all = countHealth(list);
+      expect(Number(header.total)).toBe(all.total);
+      expect(Number(header.critical)).toBe(all.critical);
+      expect(Number(header.ok)).toBe(all.ok);
+    });
+    await screenshot(page, 'fleet-map');
+
+    await page.getByTestId('fleet-tab-topology').click();
+    await page.waitForSelector('[data-testid=fleet-topology][data-rendered=true]');
+    expect(new URL(page.url()).hash).toBe('#/fleet?view=topology');
+    await eventually(async () => {
+      const list = await allEndpoints(fleet!);
+      const all = countHealth(list);
+      const topo = await dataOf(page, 'fleet-topology');
+      expect({
+        ok: Number(topo.ok),
+        warning: Number(topo.warning),
+        critical: Number(topo.critical),
+        unknown: Number(topo.unknown),
+        total: Number(topo.endpoints),
+      }).toEqual(all);
+      // The demo fleet is small: every endpoint is its own leaf.
+      expect(Number(topo.leaves)).toBe(list.length);
+      const unhealthy = list
+        .filter((e) => e.health.status === 'critical' || e.health.status === 'warning')
+        .map((e) => `${e.id}=${e.health.status}`)
+        .sort();
+      expect((topo.unhealthy ?? '').split(' ').filter(Boolean).sort()).toEqual(unhealthy);
+    });
+    await screenshot(page, 'fleet-topology');
+    expect(browser.problems).toEqual([]);
+  }, 120_000);
+
+  it('turns an endpoint with an error burst critical on the map and in the header, then ok again', async () => {
+    fleet = await startConsole({ demo: true });
+    browser = await openBrowser();
+    const { page } = browser;
+    const list = await waitForLiveFleet(fleet);
+    const target = list.find((e) => e.health.status === 'ok')!;
+    expect(target).toBeDefined();
+    await fleet.call('slos.set', { model: target.model, slo: { forSeconds: 3 } });
+    await page.goto(fleet.url);
+    await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]', { timeout: 30_000 });
+    const regionRow = `[data-testid=fleet-region][data-region="${target.region}"]`;
+    const before = Number(await page.getAttribute(regionRow, 'data-critical'));
+
+    await fleet.call('demo.fault', { kind: 'error_burst', target: target.id, durationS: 20 });
+    // (A string predicate for waitForFunction would need 'unsafe-eval', which the CSP refuses.)
+    await eventually(async () => {
+      expect(Number(await page.getAttribute(regionRow, 'data-critical'))).toBeGreaterThan(before);
+    }, 60_000);
+    expect(await page.getAttribute(regionRow, 'data-health')).toBe('critical');
+    await eventually(async () => {
+      const [endpoint] = (await allEndpoints(fleet!)).filter((e) => e.id === target.id);
+      expect(endpoint?.health.status).toBe('critical');
+      const summary = await fleet!.call<FleetSummary>('fleet.summary', {});
+      expect(Number((await dataOf(page, 'fleet-health-counts')).critical)).toBe(summary.endpoints.critical);
+      expect(summary.endpoints.critical).toBeGreaterThan(0);
+    });
+    await screenshot(page, 'fleet-map-critical');
+
+    // After the burst (20 s) and the health hold (3 s) it is ok again, on the map and in the header.
+    await eventually(async () => {
+      const [endpoint] = (await allEndpoints(fleet!)).filter((e) => e.id === target.id);
+      expect(endpoint?.health.status).toBe('ok');
+    }, 90_000);
+    await eventually(async () => {
+      const list2 = await allEndpoints(fleet!);
+      const regionCounts = countHealth(list2.filter((e) => e.region === target.region));
+      expect((await mapRegions(page))[target.region]).toEqual(regionCounts);
+      expect(Number((await dataOf(page, 'fleet-health-counts')).critical)).toBe(countHealth(list2).critical);
+    });
+  }, 180_000);
+
+  it('reloads a deep link into the same view, and the palette jumps to an endpoint', async () => {
+    fleet = await startConsole({ demo: true });
+    browser = await openBrowser();
+    const { page } = browser;
+    const list = await waitForLiveFleet(fleet);
+    await page.goto(fleet.url); // exchanges the token for the session cookie
+    await page.waitForSelector('[data-testid=fleet-view]');
+    await page.goto(`${fleet.origin}/#/fleet?view=topology&size=spend`);
+    await page.waitForSelector('[data-testid=fleet-topology][data-size=spend][data-rendered=true]');
+    expect(await page.getAttribute('[data-testid=fleet-size-spend]', 'aria-checked')).toBe('true');
+    await page.reload();
+    await page.waitForSelector('[data-testid=fleet-topology][data-size=spend][data-rendered=true]');
+    expect(new URL(page.url()).hash).toBe('#/fleet?view=topology&size=spend');
+
+    // Keyboard only: Ctrl+K, type, arrows, Enter.
+    const target = [...list].sort((a, b) => a.id.localeCompare(b.id))[0]!;
+    await page.keyboard.press('Control+k');
+    await page.waitForSelector('[data-testid=palette-input]');
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('palette-input');
+    await page.keyboard.type(target.id);
+    await page.waitForSelector(`[data-testid=palette-option][data-key="endpoint:${target.id}"]`);
+    await screenshot(page, 'palette');
+    const keys = await page.$$eval('[data-testid=palette-option]', (rows) =>
+      rows.map((r) => r.getAttribute('data-key')),
+    );
+    const at = keys.indexOf(`endpoint:${target.id}`);
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await eventually(async () =>
+      expect(new URL(page.url()).hash).toBe(`#/endpoints/${encodeURIComponent(target.id)}`),
+    );
+    expect(await page.$('[data-testid=palette]')).toBeNull();
+
+    // Esc closes without moving.
+    await page.keyboard.press('Control+k');
+    await page.waitForSelector('[data-testid=palette-input]');
+    await page.keyboard.type('spend');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=palette]', { state: 'detached' });
+    expect(new URL(page.url()).hash).toBe(`#/endpoints/${encodeURIComponent(target.id)}`);
+
+    // A view by name.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('fleet');
+    await page.waitForSelector('[data-testid=palette-option][data-key="view:Fleet"][aria-selected=true]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=fleet-view]');
+    expect(new URL(page.url()).hash).toBe('#/fleet');
+  }, 120_000);
+
+  it('shows how to add a source when the fleet is empty (--no-demo)', async () => {
+    fleet = await startConsole({ demo: false });
+    browser = await openBrowser({ colorScheme: 'light' });
+    const { page } = browser;
+    await page.goto(fleet.url);
+    await page.waitForSelector('[data-testid=fleet-empty]');
+    expect(await page.getAttribute('[data-testid=fleet-add-source]', 'href')).toBe('#/settings/sources/new');
+    await screenshot(page, 'empty');
+    await page.getByTestId('fleet-add-source').click();
+    await eventually(async () => expect(new URL(page.url()).hash).toBe('#/settings/sources/new'));
+    expect(browser.problems).toEqual([]);
+  }, 60_000);
+});
