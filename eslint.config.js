@@ -10,7 +10,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
  * Each zone lists the layers it must never reach. Relative and aliased paths are both caught
  * because the patterns match a path segment, not a whole specifier.
  */
-const layer = (name) => `(^|/)(src/)?${name}(/|$)`;
+// Our layers are reached by relative paths ('../../core/x'); a package path such as
+// 'echarts/core' is not our core.
+const layer = (name) => `^(\\.{1,2}/)+(.+/)?${name}(/|$)`;
 const nodeBuiltins =
   '^(node:|(fs|path|os|child_process|net|http|https|crypto|worker_threads|stream|url|util)(/|$))';
 const forbid = (...rules) => ({

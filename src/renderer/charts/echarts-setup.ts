@@ -1,8 +1,6 @@
 import { ScatterChart, TreemapChart } from 'echarts/charts';
 import { GeoComponent, TooltipComponent } from 'echarts/components';
-// `echarts/core.js`, not `echarts/core`: the layer lint rule (eslint.config.js) reads any
-// specifier ending in `/core` as our src/core. Both are the same file in echarts' exports map.
-import * as echarts from 'echarts/core.js';
+import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
 /**
