@@ -50,14 +50,19 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
   it('opens the printed URL into a connected shell whose About view shows what app.info returns', async () => {
     const { fleet, browser, page } = await startShell();
 
-    // The token left the address bar at once (cookie + redirect), and #/about is the default.
-    expect(page.url()).toBe(`${fleet.origin}/#/about`);
+    // The token left the address bar at once (cookie + redirect), and the Fleet is the default.
+    expect(page.url()).toBe(`${fleet.origin}/#/fleet`);
     // Only views that exist appear (no placeholders); the demo's view only when a demo runs.
     expect(await page.getByTestId('nav-rail').getByRole('link').allInnerTexts()).toEqual([
+      'Fleet',
+      'Endpoints',
+      'Spend',
       'Health',
       'Settings',
       'Sources',
     ]);
+    await page.getByTestId('nav-rail').getByRole('link', { name: 'Health' }).click();
+    await page.waitForURL(`${fleet.origin}/#/about`);
     expect(await page.getByTestId('status-connection').getAttribute('data-state')).toBe('connected');
     expect(await text(page, 'status-connection')).toBe('Connected');
     await page.waitForSelector('[data-testid=status-database][data-state=ok]');

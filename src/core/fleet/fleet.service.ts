@@ -157,7 +157,7 @@ export class FleetService {
 
     for (const rec of this.o.inventory.endpoints()) {
       const latest = this.latest.get(rec.id) ?? {};
-      const slo: Slo = sloFor(this.o.slos, rec.model, rec.name);
+      const slo: Slo = sloFor(this.o.slos, rec.model);
       const r = evaluateHealth(
         { now, slo, metrics: latest, replicas: rec.replicas },
         this.breach.get(rec.id) ?? {},

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { defaultSloByKind, defaultSlo, type Slo } from '../../shared/fleet/slo';
+import { defaultSloByKind, defaultSlo, modelKind, type Slo } from '../../shared/fleet/slo';
 
 /** Per-model SLO overrides (durable, edited in Settings), over defaults by model kind. */
 export class SloBook {
@@ -15,7 +15,7 @@ export class SloBook {
       slo: string;
     }>;
     this.overrides = new Map(
-      rows.map((r) => [r.model, { ...defaultSlo, ...(JSON.parse(r.slo) as Partial<Slo>) }]),
+      rows.map((r) => [r.model, { ...kindDefault(r.model), ...(JSON.parse(r.slo) as Partial<Slo>) }]),
     );
   }
 
@@ -23,8 +23,9 @@ export class SloBook {
     return this.overrides.get(model);
   }
 
+  /** Changes some thresholds; the rest stay as they were (the model kind's defaults at first). */
   set(model: string, slo: Partial<Slo>): Slo {
-    const merged = { ...(this.overrides.get(model) ?? defaultSlo), ...slo };
+    const merged = { ...(this.overrides.get(model) ?? kindDefault(model)), ...slo };
     this.db
       .prepare('INSERT OR REPLACE INTO slo_overrides (model, slo, updated_at) VALUES (?, ?, ?)')
       .run(model, JSON.stringify(merged), Date.now());
@@ -37,13 +38,11 @@ export class SloBook {
   }
 }
 
-/** The model's kind is guessed from its name when no override says otherwise: embedding, code or chat. */
-export function modelKind(model: string): keyof typeof defaultSloByKind {
-  if (/embed|bge|e5-|gte-|minilm/i.test(model)) return 'embedding';
-  if (/code|coder/i.test(model)) return 'code';
-  return 'chat';
-}
+// Pure, so it moved to src/shared/fleet/slo.ts where the renderer can draw the same thresholds.
+export { modelKind } from '../../shared/fleet/slo';
 
-export function sloFor(book: SloBook, model: string, _endpointName: string): Slo {
-  return book.override(model) ?? defaultSloByKind[modelKind(model)] ?? defaultSlo;
+const kindDefault = (model: string): Slo => defaultSloByKind[modelKind(model)] ?? defaultSlo;
+
+export function sloFor(book: SloBook, model: string): Slo {
+  return book.override(model) ?? kindDefault(model);
 }

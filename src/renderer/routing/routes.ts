@@ -3,7 +3,17 @@
  * routes"). Later areas add their id and path here (`#/fleet`, `#/endpoints/<id>`); until they
  * exist an address for them is simply not found.
  */
-export const viewIds = ['about', 'settings', 'sources', 'source-new', 'demo'] as const;
+export const viewIds = [
+  'fleet',
+  'about',
+  'settings',
+  'sources',
+  'source-new',
+  'demo',
+  'endpoints',
+  'endpoint-detail',
+  'spend',
+] as const;
 export type ViewId = (typeof viewIds)[number];
 
 /**
@@ -11,16 +21,23 @@ export type ViewId = (typeof viewIds)[number];
  * removed from Settings"), so their addresses sit under it.
  */
 const viewPaths: Record<ViewId, string> = {
+  fleet: 'fleet',
   about: 'about',
   settings: 'settings',
   sources: 'settings/sources',
   'source-new': 'settings/sources/new',
   demo: 'demo',
+  endpoints: 'endpoints',
+  // The id comes from the address itself (views/endpoints/url-state.ts); never matched literally.
+  'endpoint-detail': 'endpoints/:id',
+  // `#/spend?by=model&range=7d`: the query is the view's own state (views/spend/spend-url.ts).
+  spend: 'spend',
 };
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
 
-export const DEFAULT_ROUTE: Route = { view: 'about' };
+/** The fleet at a glance is what an on-call engineer opens the console for (issue 4). */
+export const DEFAULT_ROUTE: Route = { view: 'fleet' };
 
 export const routeHash = (view: ViewId): string => `#/${viewPaths[view]}`;
 
@@ -38,6 +55,8 @@ export function parseRoute(hash: string): Route {
   const joined = segments.join('/');
   const view = viewAt(joined);
   if (view) return { view };
+  // `#/endpoints/<id>`: ids hold ':' and may be percent-encoded, so one segment after the prefix.
+  if (segments.length === 2 && segments[0] === 'endpoints') return { view: 'endpoint-detail' };
   return { view: 'not-found', path: `/${joined}` };
 }
 

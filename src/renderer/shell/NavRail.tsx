@@ -3,14 +3,30 @@ import { routeHash } from '../routing/routes';
 import { useFleet } from '../stores/fleet.store';
 import { FleetdeckMark, GearIcon, PulseIcon } from '../components/icons';
 import { FaultIcon, SourcesIcon } from '../views/sources/source-icons';
-import { demoView, navViews, railEntryOf, sourcesView, type ViewEntry } from './views';
+import {
+  demoView,
+  endpointsView,
+  fleetView,
+  navViews,
+  railEntryOf,
+  sourcesView,
+  spendView,
+  type ViewEntry,
+} from './views';
+import { SpendIcon } from '../views/spend/spend-icons';
+import { EndpointsIcon } from '../views/endpoints/endpoint-icons';
+import { FleetIcon } from '../views/fleet/fleet-icons';
 
 const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
+  fleet: FleetIcon,
   about: PulseIcon,
   settings: GearIcon,
   sources: SourcesIcon,
   'source-new': SourcesIcon,
   demo: FaultIcon,
+  endpoints: EndpointsIcon,
+  'endpoint-detail': EndpointsIcon,
+  spend: SpendIcon,
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -23,7 +39,14 @@ export function NavRail() {
   // The Demo entry exists only while the demo fleet runs; the rail is always mounted, so it
   // is what keeps asking (issue 3 §1, fault injection "from the console").
   useEffect(() => watchDemo(), [watchDemo]);
-  const entries = demoRunning ? [...navViews, sourcesView, demoView] : [...navViews, sourcesView];
+  const base = [fleetView, ...navViews];
+  // "Endpoints" goes right after "Fleet" when the rail has it, otherwise after the Alt+<n> views.
+  const fleetAt = base.findIndex((v) => (v.id as string) === 'fleet');
+  base.splice(fleetAt >= 0 ? fleetAt + 1 : base.length, 0, endpointsView);
+  // "Spend" right after "Endpoints" (or "Fleet").
+  const spendAt = Math.max(base.indexOf(endpointsView), fleetAt);
+  base.splice(spendAt >= 0 ? spendAt + 1 : base.length, 0, spendView);
+  const entries = demoRunning ? [...base, sourcesView, demoView] : [...base, sourcesView];
   return (
     <nav className="rail" aria-label="Views" data-testid="nav-rail">
       <div className="rail-brand" title="Fleetdeck">

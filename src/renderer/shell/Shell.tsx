@@ -2,8 +2,13 @@ import { useEffect, useRef, type RefObject } from 'react';
 import { useFleet } from '../stores/fleet.store';
 import { AboutView } from '../views/AboutView';
 import { DemoView } from '../views/demo-faults/DemoView';
+import { EndpointDetailView } from '../views/endpoint-detail/EndpointDetailView';
+import { EndpointsView } from '../views/endpoints/EndpointsView';
+import { FleetView } from '../views/fleet/FleetView';
+import { CommandPalette } from '../palette/CommandPalette';
 import { NotFoundView } from '../views/NotFoundView';
 import { SettingsView } from '../views/SettingsView';
+import { SpendView } from '../views/spend/SpendView';
 import { AddSourceView } from '../views/sources/AddSourceView';
 import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
@@ -16,6 +21,8 @@ function CurrentView() {
   const unreachable = useFleet((s) => s.info === null && s.infoError !== null);
   if (unreachable) return null;
   switch (route.view) {
+    case 'fleet':
+      return <FleetView />;
     case 'about':
       return <AboutView />;
     case 'settings':
@@ -26,6 +33,12 @@ function CurrentView() {
       return <AddSourceView />;
     case 'demo':
       return <DemoView />;
+    case 'endpoints':
+      return <EndpointsView />;
+    case 'endpoint-detail':
+      return <EndpointDetailView />;
+    case 'spend':
+      return <SpendView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }
@@ -63,6 +76,7 @@ export function Shell() {
         <CurrentView />
       </main>
       <StatusBar />
+      <CommandPalette />
     </div>
   );
 }

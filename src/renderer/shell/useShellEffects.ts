@@ -7,16 +7,19 @@ import { navViews } from './views';
 export function useSession(): void {
   const startSession = useFleet((s) => s.startSession);
   useEffect(() => startSession(), [startSession]);
+  // The live fleet (fleet-data.slice) for every view that shows endpoints.
+  const startFleet = useFleet((s) => s.startFleet);
+  useEffect(() => startFleet(), [startFleet]);
 }
 
-/** Keeps the route in step with the address bar; `#/` and no hash become `#/about`. */
+/** Keeps the route in step with the address bar; `#/` and no hash become `#/fleet`. */
 export function useHashRoute(): void {
   const syncRoute = useFleet((s) => s.syncRoute);
   useEffect(() => {
     const { hash, pathname, search } = window.location;
     if (hash === '' || hash === '#' || hash === '#/') {
       // Rewrite in place so the address is shareable without adding a Back step.
-      window.history.replaceState(null, '', `${pathname}${search}${routeHash('about')}`);
+      window.history.replaceState(null, '', `${pathname}${search}${routeHash('fleet')}`);
     }
     syncRoute(window.location.hash);
     const onHashChange = () => syncRoute(window.location.hash);

@@ -22,9 +22,32 @@ export const navViews: readonly ViewEntry[] = [
  */
 export const sourcesView: ViewEntry = { id: 'sources', label: 'Sources', title: 'Sources', shortcut: '' };
 
+/**
+ * The fleet map (issue 4): first in the rail and the default view. No Alt+<n> of its own yet,
+ * so Alt+1/Alt+2 keep opening Health/Settings as the shortcut tests pin them.
+ */
+export const fleetView: ViewEntry = { id: 'fleet', label: 'Fleet', title: 'Fleet', shortcut: '' };
+
 /** Demo fault injection: in the rail only while the demo fleet runs (demo.faults answers). */
 export const demoView: ViewEntry = { id: 'demo', label: 'Demo', title: 'Demo faults', shortcut: '' };
 
-/** The rail entry a view belongs to: adding a source is part of Sources. */
+/** The endpoints table (issue 4); sits after "Fleet" in the rail once that view exists. */
+export const endpointsView: ViewEntry = {
+  id: 'endpoints',
+  label: 'Endpoints',
+  title: 'Endpoints',
+  shortcut: '',
+};
+
+/** The rail entry a view belongs to: adding a source is part of Sources, a detail of its table. */
 export const railEntryOf = (view: ViewId | 'not-found'): ViewId | null =>
-  view === 'not-found' ? null : view === 'source-new' ? 'sources' : view;
+  view === 'not-found'
+    ? null
+    : view === 'source-new'
+      ? 'sources'
+      : view === 'endpoint-detail'
+        ? 'endpoints'
+        : view;
+
+/** Spend over time, unit costs, GPU-hours and the projected month (issue 4); after Endpoints. */
+export const spendView: ViewEntry = { id: 'spend', label: 'Spend', title: 'Spend', shortcut: '' };

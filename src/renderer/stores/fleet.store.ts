@@ -2,9 +2,11 @@ import { createContext, useContext } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import { createAppSlice } from './app.slice';
 import { createDemoSlice } from './demo.slice';
+import { createEndpointDetailSlice } from './endpoint-detail.slice';
 import { createFleetDataSlice } from './fleet-data.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createSourcesSlice } from './sources.slice';
+import { createSpendSlice } from './spend.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createUiSlice } from './ui.slice';
 
@@ -19,6 +21,8 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createSourcesSlice(deps)(...a),
     ...createDemoSlice(deps)(...a),
     ...createFleetDataSlice(deps)(...a),
+    ...createSpendSlice(deps)(...a),
+    ...createEndpointDetailSlice(deps)(...a),
   }));
 }
 

@@ -2,12 +2,21 @@ import type { StateCreator } from 'zustand';
 import type { FleetApi } from '../../shared/api/fleet-api';
 import type { AppSlice } from './app.slice';
 import type { DemoSlice } from './demo.slice';
+import type { EndpointDetailSlice } from './endpoint-detail.slice';
 import type { FleetDataSlice } from './fleet-data.slice';
 import type { SettingsSlice } from './settings.slice';
 import type { SourcesSlice } from './sources.slice';
+import type { SpendSlice } from './spend.slice';
 import type { UiSlice } from './ui.slice';
 
-export type FleetState = AppSlice & SettingsSlice & UiSlice & SourcesSlice & DemoSlice & FleetDataSlice;
+export type FleetState = AppSlice &
+  SettingsSlice &
+  UiSlice &
+  SourcesSlice &
+  DemoSlice &
+  FleetDataSlice &
+  SpendSlice &
+  EndpointDetailSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

@@ -57,6 +57,17 @@ export const defaultSloByKind: Record<string, Slo> = {
 };
 export const defaultSlo: Slo = defaultSloByKind.chat!;
 
+/** The model's kind is guessed from its name when no override says otherwise: embedding, code or chat. */
+export function modelKind(model: string): keyof typeof defaultSloByKind {
+  if (/embed|bge|e5-|gte-|minilm/i.test(model)) return 'embedding';
+  if (/code|coder/i.test(model)) return 'code';
+  return 'chat';
+}
+
+/** The SLO that applies to a model: its override, else the default for its kind. */
+export const sloForModel = (model: string, overrides: Readonly<Record<string, Slo>>): Slo =>
+  overrides[model] ?? defaultSloByKind[modelKind(model)] ?? defaultSlo;
+
 export interface HealthInput {
   now: number;
   replicas: { desired: number; ready: number };

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTE, parseRoute, routeHash, sameRoute } from '../../../src/renderer/routing/routes';
 
 describe('hash route parser', () => {
-  it('sends an empty hash, "#" and "#/" to the default view (About/Health)', () => {
+  it('sends an empty hash, "#" and "#/" to the default view (the Fleet)', () => {
     for (const hash of ['', '#', '#/', '#//']) expect(parseRoute(hash)).toEqual(DEFAULT_ROUTE);
-    expect(DEFAULT_ROUTE).toEqual({ view: 'about' });
+    expect(DEFAULT_ROUTE).toMatchObject({ view: 'fleet' });
   });
 
   it('reads the views that exist, tolerating a trailing slash and a query', () => {
@@ -16,8 +16,8 @@ describe('hash route parser', () => {
   });
 
   it('reports everything else as not found, keeping the path to show', () => {
-    expect(parseRoute('#/fleet')).toEqual({ view: 'not-found', path: '/fleet' });
-    expect(parseRoute('#/endpoints/llama-70b')).toEqual({ view: 'not-found', path: '/endpoints/llama-70b' });
+    expect(parseRoute('#/fleets')).toEqual({ view: 'not-found', path: '/fleets' });
+    expect(parseRoute('#/endpoints/a/b')).toMatchObject({ view: 'not-found' });
     expect(parseRoute('#/settings/theme')).toEqual({ view: 'not-found', path: '/settings/theme' });
     expect(parseRoute('#/Settings')).toEqual({ view: 'not-found', path: '/Settings' });
   });

@@ -257,3 +257,21 @@ describe('the fleet plane', () => {
     expect(r.series[0]!.points.length).toBeGreaterThan(25);
   });
 });
+
+describe('per-model SLOs', () => {
+  it("change only the thresholds given; the rest are the model kind's defaults", async () => {
+    const tmp = freshDir();
+    const core = startCore({ dataDir: tmp.dir, host: 'console', log: silentLogger, providers: [] });
+    try {
+      const set = await core.call('slos.set', { model: 'bge-large-en-v1.5', slo: { forSeconds: 3 } }, ctx);
+      // An embedding model keeps the embedding thresholds (0.5 s), not the chat ones (12 s).
+      expect(set).toMatchObject({
+        ok: true,
+        result: { forSeconds: 3, latencyP95WarnS: 0.5, latencyP95CritS: 1 },
+      });
+    } finally {
+      await core.close();
+      tmp.cleanup();
+    }
+  });
+});
