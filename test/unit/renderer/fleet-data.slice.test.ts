@@ -44,7 +44,9 @@ describe('applying fleet deltas in the renderer', () => {
       ['b', b],
       ['c', c],
     ]);
-    const values = canonicalMetricNames.map((m) => (m === 'latency_p95' ? 2.5 : m === 'request_rate' ? 7 : null));
+    const values = canonicalMetricNames.map((m) =>
+      m === 'latency_p95' ? 2.5 : m === 'request_rate' ? 7 : null,
+    );
     const delta: FleetDeltaMessage = {
       at: 1000,
       upserted: [endpoint('d')],
