@@ -194,6 +194,8 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
 
   it('says so when the console goes away, and recovers through the URL a restarted console prints', async () => {
     const { fleet, page } = await startShell();
+    await page.goto(`${fleet.origin}/#/about`);
+    await page.waitForSelector('[data-testid=view-about]');
     expect(await fleet.stop()).toBe(0);
 
     await page.waitForSelector('[data-testid=status-connection][data-state=disconnected]', {
@@ -224,6 +226,7 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
     await screenshot(page, 'unreachable-dark');
     await page.goto(restarted.url);
     await waitForShell(page);
+    await page.goto(`${restarted.origin}/#/about`);
     expect(await text(page, 'about-data-dir')).toBe(restarted.dataDir);
   });
 

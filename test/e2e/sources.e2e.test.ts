@@ -405,6 +405,9 @@ describe(
       expect(await text(page, '[data-testid=demo-absent] .notice-message')).toBe(expected.message);
       expect(await page.getByTestId('nav-demo').count()).toBe(0);
       expect(await page.getByTestId('nav-rail').getByRole('link').allInnerTexts()).toEqual([
+        'Fleet',
+        'Endpoints',
+        'Spend',
         'Health',
         'Settings',
         'Sources',
