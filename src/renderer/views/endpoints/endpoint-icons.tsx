@@ -1,30 +1,9 @@
-import type { ReactNode } from 'react';
 import type { HealthStatus } from '../../../shared/contract/index';
-import { CheckCircleIcon, ErrorIcon, WarningIcon } from '../../components/icons';
+import { CheckCircleIcon, ErrorIcon, Icon, WarningIcon, type IconProps } from '../../components/icons';
 
-/** Icons the endpoint views add: same 16 px grid as components/icons.tsx, decorative. */
-function Icon({ children, size = 16 }: { children: ReactNode; size?: number }) {
-  return (
-    <svg
-      className="icon"
-      width={size}
-      height={size}
-      viewBox="0 0 16 16"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.5}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      {children}
-    </svg>
-  );
-}
-
-export const EndpointsIcon = ({ size }: { size?: number; className?: string }) => (
-  <Icon size={size}>
+/** Icons the endpoint views add to the shell's set (components/icons.tsx), decorative. */
+export const EndpointsIcon = (p: IconProps) => (
+  <Icon {...p}>
     <path d="M2 3.5h12M2 8h12M2 12.5h12" />
     <circle cx="4" cy="3.5" r="0.6" />
     <circle cx="4" cy="8" r="0.6" />
