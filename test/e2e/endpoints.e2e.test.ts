@@ -1,72 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Endpoint } from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
-import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
+import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 
 /**
  * The Endpoints table and the endpoint detail end to end (issue 4): the built console WITH its
  * demo fleet on a fresh data directory and a free port per test, Debian's Chromium, and the same
  * commands over the API with the printed token. Nothing waits on time, only on conditions.
  */
-
-interface DemoConsole {
-  url: string;
-  call<T = unknown>(command: string, args?: unknown): Promise<T>;
-  dispose(): Promise<void>;
-}
-
-const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
-
-async function startConsole(): Promise<DemoConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-endpoints-'));
-  const child = spawn(process.execPath, [consoleEntry, '--port', '0', '--no-open', '--data-dir', dataDir], {
-    cwd: repoRoot,
-    stdio: 'pipe',
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = URL_LINE.exec(line.trim());
-        if (match?.[1]) done(match[1]);
-      }
-    });
-    void exited.then((code) =>
-      fail(new Error(`console exited (${code}) before its URL; stderr:\n${stderr}`)),
-    );
-  });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  return {
-    url,
-    async call<T>(command: string, body: unknown = {}) {
-      const response = await fetch(`${parsed.origin}/api/v1/${command}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
-      });
-      const envelope = (await response.json()) as { ok: boolean; result?: unknown; error?: unknown };
-      if (!envelope.ok) throw new Error(`${command} refused: ${JSON.stringify(envelope.error)}`);
-      return envelope.result as T;
-    },
-    async dispose() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -94,11 +36,11 @@ async function until<T>(
   }
 }
 
-const listEndpoints = async (fleet: DemoConsole) =>
+const listEndpoints = async (fleet: RunningConsole) =>
   (await fleet.call<{ total: number; items: Endpoint[] }>('fleet.endpoints', { limit: 20_000 })).items;
 
 async function start() {
-  const fleet = await startConsole();
+  const fleet = await startConsole({ demo: true });
   cleanups.push(() => fleet.dispose());
   const browser = await openBrowser({ colorScheme: 'dark' });
   cleanups.push(() => browser.close());

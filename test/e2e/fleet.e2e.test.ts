@@ -1,73 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Endpoint, FleetSummary, HealthStatus } from '../../src/shared/contract/index';
 import { openBrowser, screenshot, type BrowserSession } from './support/chromium';
-import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
+import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 
 /**
  * The Fleet view and the command palette end to end (issue 4): the built console WITH its demo
  * fleet on a fresh data directory and a free port per test, Debian's Chromium, and the API over
  * HTTP with the printed token to compare against. No sleeps: every wait is on a condition.
  */
-
-interface DemoConsole {
-  url: string;
-  origin: string;
-  call<T = unknown>(command: string, args?: unknown): Promise<T>;
-  dispose(): Promise<void>;
-}
-
-const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
-
-async function startConsole(options: { demo: boolean }): Promise<DemoConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-fleet-'));
-  const args = [consoleEntry, '--port', '0', '--no-open', '--data-dir', dataDir];
-  if (!options.demo) args.push('--no-demo');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'pipe' });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = URL_LINE.exec(line.trim());
-        if (match?.[1]) done(match[1]);
-      }
-    });
-    void exited.then((code) =>
-      fail(new Error(`console exited (${code}) before its URL; stderr:\n${stderr}`)),
-    );
-  });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  return {
-    url,
-    origin: parsed.origin,
-    async call<T>(command: string, body: unknown = {}) {
-      const response = await fetch(`${parsed.origin}/api/v1/${command}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
-      if (!json.ok) throw new Error(`${command} failed: ${JSON.stringify(json.error)}`);
-      return json.result as T;
-    },
-    async dispose() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Retries `check` until it stops throwing (the UI redraws at most once a second). */
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
@@ -92,7 +33,7 @@ const countHealth = (list: Endpoint[]): Counts => {
   return c;
 };
 
-const allEndpoints = async (fleet: DemoConsole) =>
+const allEndpoints = async (fleet: RunningConsole) =>
   (await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 20_000 })).items;
 
 /** Per region as the map's region list shows it (data-* on each row). */
@@ -127,7 +68,7 @@ const dataOf = (page: Page, testId: string): Promise<Record<string, string>> =>
   );
 
 /** Waits until demo endpoints report health (not just inventory) so comparisons are meaningful. */
-async function waitForLiveFleet(fleet: DemoConsole): Promise<Endpoint[]> {
+async function waitForLiveFleet(fleet: RunningConsole): Promise<Endpoint[]> {
   return eventually(async () => {
     const list = await allEndpoints(fleet);
     if (list.length === 0 || list.some((e) => e.health.status === 'unknown'))
@@ -137,7 +78,7 @@ async function waitForLiveFleet(fleet: DemoConsole): Promise<Endpoint[]> {
 }
 
 describe('fleet view (e2e)', () => {
-  let fleet: DemoConsole | null = null;
+  let fleet: RunningConsole | null = null;
   let browser: BrowserSession | null = null;
 
   beforeAll(() => ensureBuilt());

@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { DemoFaultInfo, Source } from '../../src/shared/contract/index';
-import type { FleetErrorBody } from '../../src/shared/errors/fleet-error';
 import { openBrowser, screenshot, type BrowserSession } from './support/chromium';
-import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
+import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 
 /**
  * Sources and demo faults end to end (issue 3 §1 "fault injection … from the console", §2
@@ -17,74 +14,7 @@ import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
  * same commands over the API with the printed token. Nothing waits on time, only on conditions.
  */
 
-interface DemoConsole {
-  url: string;
-  origin: string;
-  dataDir: string;
-  /** The command over HTTP as the CLI sends it (Bearer token); throws on a refusal. */
-  call<T = unknown>(command: string, args?: unknown): Promise<T>;
-  /** The same, returning the refusal's body instead of throwing. */
-  refusal(command: string, args?: unknown): Promise<FleetErrorBody>;
-  dispose(): Promise<void>;
-}
-
-const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
-
 /** support/console-host.ts starts consoles without the demo; these tests need it (or say so). */
-async function startConsole(options: { demo: boolean }): Promise<DemoConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-sources-'));
-  const args = [consoleEntry, '--port', '0', '--no-open', '--data-dir', dataDir];
-  if (!options.demo) args.push('--no-demo');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'pipe' });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = URL_LINE.exec(line.trim());
-        if (match?.[1]) done(match[1]);
-      }
-    });
-    void exited.then((code) =>
-      fail(new Error(`console exited (${code}) before its URL; stderr:\n${stderr}`)),
-    );
-  });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  const send = async (command: string, body: unknown) => {
-    const response = await fetch(`${parsed.origin}/api/v1/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    });
-    return (await response.json()) as { ok: boolean; result?: unknown; error?: FleetErrorBody };
-  };
-  return {
-    url,
-    origin: parsed.origin,
-    dataDir,
-    async call<T>(command: string, body: unknown = {}) {
-      const envelope = await send(command, body);
-      if (!envelope.ok) throw new Error(`${command} refused: ${JSON.stringify(envelope.error)}`);
-      return envelope.result as T;
-    },
-    async refusal(command: string, body: unknown = {}) {
-      const envelope = await send(command, body);
-      if (envelope.ok) throw new Error(`${command} was expected to be refused`);
-      return envelope.error!;
-    },
-    async dispose() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A port nothing listens on: bound, read, released. */
 async function closedPort(): Promise<number> {
@@ -101,7 +31,7 @@ afterEach(async () => {
 });
 
 async function start(options: { demo: boolean; colorScheme?: 'light' | 'dark' }): Promise<{
-  fleet: DemoConsole;
+  fleet: RunningConsole;
   browser: BrowserSession;
   page: Page;
 }> {

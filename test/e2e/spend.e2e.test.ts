@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CommandResult } from '../../src/shared/contract/index';
 import { openBrowser, screenshot, type BrowserSession } from './support/chromium';
-import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
+import { ensureBuilt, startConsole } from './support/console-host';
 
 /**
  * The Spend view end to end (issue 4, "The Spend view's total for today equals the sum over
@@ -15,59 +11,6 @@ import { consoleEntry, ensureBuilt, repoRoot } from './support/console-host';
  * Chromium, and the same commands over HTTP with the printed token. No sleeps: every wait is
  * on a condition (an attribute the view sets when its figures arrive).
  */
-
-interface SpendConsole {
-  url: string;
-  call<T = unknown>(command: string, args?: unknown): Promise<T>;
-  dispose(): Promise<void>;
-}
-
-const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
-
-async function startConsole(options: { demo: boolean }): Promise<SpendConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-spend-'));
-  const args = [consoleEntry, '--port', '0', '--no-open', '--data-dir', dataDir];
-  if (!options.demo) args.push('--no-demo');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: 'pipe' });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        const match = URL_LINE.exec(line.trim());
-        if (match?.[1]) done(match[1]);
-      }
-    });
-    void exited.then((code) =>
-      fail(new Error(`console exited (${code}) before its URL; stderr:\n${stderr}`)),
-    );
-  });
-  const parsed = new URL(url);
-  const token = parsed.searchParams.get('token') ?? '';
-  return {
-    url,
-    async call<T>(command: string, body: unknown = {}) {
-      const response = await fetch(`${parsed.origin}/api/v1/${command}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const envelope = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
-      if (!envelope.ok) throw new Error(`${command} refused: ${JSON.stringify(envelope.error)}`);
-      return envelope.result as T;
-    },
-    async dispose() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

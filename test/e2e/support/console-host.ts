@@ -23,8 +23,13 @@ export interface RunningConsole {
   token: string;
   dataDir: string;
   child: ChildProcessWithoutNullStreams;
-  /** Calls a command the way the CLI does: Bearer token, no Origin. */
+  /** Calls a command the way the CLI does: Bearer token, no Origin; throws on a refusal. */
   call<T = unknown>(command: string, args?: unknown): Promise<T>;
+  /** The same, returning the refusal's body instead of throwing (fails if it succeeds). */
+  refusal(
+    command: string,
+    args?: unknown,
+  ): Promise<{ code: string; message: string; where?: string; hint?: string }>;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | null>;
   /** Stops (if running) and removes the data directory. */
@@ -34,15 +39,24 @@ export interface RunningConsole {
 const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
 
 /**
- * Starts `node out/main/console.js --port 0 --no-open` on a fresh data directory. `port` is only
- * for restarting a console where an earlier one (now stopped) was.
+ * Starts `node out/main/console.js --port 0 --no-open` on a fresh data directory, with the demo
+ * fleet when `demo` is set. `port` is only for restarting a console where an earlier one (now
+ * stopped) was.
  */
-export async function startConsole(options: { port?: number } = {}): Promise<RunningConsole> {
+export async function startConsole(options: { port?: number; demo?: boolean } = {}): Promise<RunningConsole> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
   const port = String(options.port ?? 0);
   const child = spawn(
     process.execPath,
-    [consoleEntry, '--port', port, '--no-open', '--no-demo', '--data-dir', dataDir],
+    [
+      consoleEntry,
+      '--port',
+      port,
+      '--no-open',
+      ...(options.demo ? [] : ['--no-demo']),
+      '--data-dir',
+      dataDir,
+    ],
     {
       cwd: repoRoot,
       stdio: 'pipe',
@@ -81,6 +95,14 @@ export async function startConsole(options: { port?: number } = {}): Promise<Run
     return exited;
   };
 
+  const send = async (command: string, args: unknown) => {
+    const response = await fetch(`${origin}/api/v1/${command}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+    });
+    return (await response.json()) as { ok: boolean; result?: unknown; error?: unknown };
+  };
   return {
     url,
     origin,
@@ -89,14 +111,14 @@ export async function startConsole(options: { port?: number } = {}): Promise<Run
     dataDir,
     child,
     async call<T>(command: string, args: unknown = {}) {
-      const response = await fetch(`${origin}/api/v1/${command}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(args),
-      });
-      const body = (await response.json()) as { ok: boolean; result?: T; error?: unknown };
+      const body = await send(command, args);
       if (!body.ok) throw new Error(`${command} failed: ${JSON.stringify(body.error)}`);
       return body.result as T;
+    },
+    async refusal(command: string, args: unknown = {}) {
+      const body = await send(command, args);
+      if (body.ok) throw new Error(`${command} was expected to be refused`);
+      return body.error as { code: string; message: string; where?: string; hint?: string };
     },
     stop,
     async dispose() {
