@@ -136,7 +136,10 @@ export class FleetService {
     const metrics: Record<string, Array<number | null>> = {};
     const save = this.o.db.transaction(() => {
       for (const rec of this.o.inventory.endpoints()) {
-        const spend = this.spendPerHour(rec);
+        // Rounded to a millionth of a dollar: a float sum over pods in a different order (a
+        // re-listed endpoint) must not read as a change and re-send the record every tick.
+        const raw = this.spendPerHour(rec);
+        const spend = raw === null ? null : Math.round(raw * 1e6) / 1e6;
         if (spend !== null) {
           spendSamples.push({ endpointId: rec.id, metric: 'spend_per_hour', ts: now, value: spend });
           const usd = (this.spendToday.get(rec.id) ?? 0) + spendOver(spend, dt);
