@@ -10,6 +10,7 @@ import type {
   SourceProvider,
   SourceTestResult,
 } from '../providers/provider';
+import { withListenerRoom } from '../abort-signals';
 import type { FleetService } from './fleet.service';
 import type { InventoryCache } from './inventory.cache';
 
@@ -248,7 +249,7 @@ export class SourcesService {
 
   private start(def: SourceDefinition): void {
     const factory = this.factory(def.kind);
-    const abort = new AbortController();
+    const abort = withListenerRoom(new AbortController());
     let provider: SourceProvider;
     try {
       provider = factory.create(def.config, this.o.deps);

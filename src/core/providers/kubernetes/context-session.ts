@@ -9,6 +9,7 @@ import { objectKey } from './kube-objects';
 import type { LoadedKubeconfig } from './kubeconfig.loader';
 import { ResourceReflector, reasonOf, type ReflectorHealth } from './resource-reflector';
 import { resourceName, watchedResources, type ResourceSpec } from './watched-resources';
+import { withListenerRoom } from '../../abort-signals';
 
 /**
  * One kubeconfig context: discovery, then a reflector per resource (per namespace when the
@@ -74,7 +75,9 @@ export class ContextSession {
   readonly inventory: ContextInventory;
   readonly connection: KubeConnection;
   readonly client: KubeApiClient;
-  private readonly abort = new AbortController();
+  // Every in-flight request listens on this one signal (up to the concurrency at once, each
+  // removed when its request ends), so Node's default of 10 listeners is not a leak signal here.
+  private readonly abort = withListenerRoom(new AbortController());
   private readonly reflectors: RunningReflector[] = [];
   private discoveryFailure: { reason: string; retryAt: number | null } | null = null;
   private running: Promise<void> | null = null;

@@ -22,6 +22,7 @@ import {
   type LoadedKubeconfig,
 } from './kubeconfig.loader';
 import { reasonOf } from './resource-reflector';
+import { withListenerRoom } from '../../abort-signals';
 
 export { listKubeconfigContexts } from './kubeconfig.loader';
 
@@ -91,7 +92,9 @@ interface StatusEntry {
 export class KubernetesProvider implements SourceProvider {
   private readonly tuning: KubernetesTuning;
   private ctx: ProviderContext | null = null;
-  private readonly abort = new AbortController();
+  // Every in-flight request listens on this one signal (up to the concurrency at once, each
+  // removed when its request ends), so Node's default of 10 listeners is not a leak signal here.
+  private readonly abort = withListenerRoom(new AbortController());
   private sessions: ContextSession[] = [];
   private loaded: LoadedKubeconfig | null = null;
   private kubeconfigFailure: StatusEntry | null = null;

@@ -20,6 +20,7 @@ import {
   type RateLimits,
 } from './openai.client';
 import { openaiConfigSchema, type OpenAIConfig } from './openai.config';
+import { withListenerRoom } from '../../abort-signals';
 
 /**
  * An OpenAI-compatible endpoint (hosted API or self-hosted server): one EndpointRecord per model
@@ -43,7 +44,9 @@ export function nearestRank(values: readonly number[], q: number): number {
 
 export class OpenAIProvider implements SourceProvider {
   private ctx: ProviderContext | null = null;
-  private readonly stopper = new AbortController();
+  // Every in-flight request listens on this one signal (up to the concurrency at once, each
+  // removed when its request ends), so Node's default of 10 listeners is not a leak signal here.
+  private readonly stopper = withListenerRoom(new AbortController());
   private readonly agent: Agent = createAgent({ connections: 4 });
   private readonly client: OpenAIClient;
   private readonly backoff = new Backoff({ initialMs: 2000, maxMs: 5 * 60_000 });

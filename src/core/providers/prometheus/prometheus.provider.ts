@@ -20,6 +20,7 @@ import { PrometheusClient, PrometheusFailure } from './prometheus.client';
 import { prometheusConfigSchema, type PrometheusConfig } from './prometheus.config';
 import { EndpointIndex, endpointMatchers, labelNames } from './prometheus.endpoints';
 import { PrometheusPoller, type PollOutcome } from './prometheus.poll';
+import { withListenerRoom } from '../../abort-signals';
 
 /**
  * A Prometheus-compatible source: every pollIntervalSeconds the latest canonical values of every
@@ -32,7 +33,9 @@ const runtimeLabels: Record<RuntimeName, string> = { vllm: 'vLLM', tgi: 'TGI', t
 
 export class PrometheusProvider implements SourceProvider {
   private ctx: ProviderContext | null = null;
-  private readonly stopper = new AbortController();
+  // Every in-flight request listens on this one signal (up to the concurrency at once, each
+  // removed when its request ends), so Node's default of 10 listeners is not a leak signal here.
+  private readonly stopper = withListenerRoom(new AbortController());
   private readonly agent: Agent = createAgent({ connections: 8 });
   private readonly client: PrometheusClient;
   private readonly poller: PrometheusPoller;

@@ -34,6 +34,7 @@ import {
   type ScrapeConfig,
   type ScrapePlan,
 } from './scrape.plan';
+import { withListenerRoom } from '../../abort-signals';
 
 /**
  * Direct scrape: reads every pod's /metrics (URLs from the inventory, filled in by the
@@ -63,7 +64,9 @@ export interface ScrapeStats {
 
 export class ScrapeProvider implements SourceProvider {
   private ctx: ProviderContext | null = null;
-  private readonly stopper = new AbortController();
+  // Every in-flight request listens on this one signal (up to the concurrency at once, each
+  // removed when its request ends), so Node's default of 10 listeners is not a leak signal here.
+  private readonly stopper = withListenerRoom(new AbortController());
   private loopDone: Promise<void> | null = null;
   private agent: Agent | null = null;
   private readonly previous = new Map<string, TargetReading>();
