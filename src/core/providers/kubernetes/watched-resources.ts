@@ -35,16 +35,12 @@ export const watchedResources: ResourceSpec[] = [
     version: 'v1',
     namespaced: true,
     required: true,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toPod,
-          (o) => s.upsertPod(o),
-          (k) => s.removePod(k),
-        ),
-      remove: (k) => s.removePod(k),
-    }),
+    sink: (s) =>
+      sinkFor(
+        toPod,
+        (o) => s.upsertPod(o),
+        (k) => s.removePod(k),
+      ),
   },
   workloadSpec('deployments', 'Deployment', true),
   workloadSpec('statefulsets', 'StatefulSet', false),
@@ -54,16 +50,12 @@ export const watchedResources: ResourceSpec[] = [
     version: 'v1',
     namespaced: false,
     required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toNode,
-          (o) => s.upsertNode(o),
-          (k) => s.removeNode(k),
-        ),
-      remove: (k) => s.removeNode(k),
-    }),
+    sink: (s) =>
+      sinkFor(
+        toNode,
+        (o) => s.upsertNode(o),
+        (k) => s.removeNode(k),
+      ),
   },
   {
     resource: 'services',
@@ -71,16 +63,12 @@ export const watchedResources: ResourceSpec[] = [
     version: 'v1',
     namespaced: true,
     required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toService,
-          (o) => s.upsertService(o),
-          (k) => s.removeService(k),
-        ),
-      remove: (k) => s.removeService(k),
-    }),
+    sink: (s) =>
+      sinkFor(
+        toService,
+        (o) => s.upsertService(o),
+        (k) => s.removeService(k),
+      ),
   },
   {
     resource: 'events',
@@ -88,20 +76,16 @@ export const watchedResources: ResourceSpec[] = [
     version: 'v1',
     namespaced: true,
     required: false,
-    sink: (s, now, windowMs) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          (r) => {
-            const event = toEvent(r);
-            // Only recent events: older ones are history the store already has, or noise.
-            return event && event.at >= now() - windowMs ? event : null;
-          },
-          (o) => s.upsertEvent(o),
-          (k) => s.removeEvent(k),
-        ),
-      remove: (k) => s.removeEvent(k),
-    }),
+    sink: (s, now, windowMs) =>
+      sinkFor(
+        (r) => {
+          const event = toEvent(r);
+          // Only recent events: older ones are history the store already has, or noise.
+          return event && event.at >= now() - windowMs ? event : null;
+        },
+        (o) => s.upsertEvent(o),
+        (k) => s.removeEvent(k),
+      ),
   },
   {
     resource: 'inferenceservices',
@@ -109,16 +93,12 @@ export const watchedResources: ResourceSpec[] = [
     version: 'v1beta1',
     namespaced: true,
     required: false,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toInferenceService,
-          (o) => s.upsertIsvc(o),
-          (k) => s.removeIsvc(k),
-        ),
-      remove: (k) => s.removeIsvc(k),
-    }),
+    sink: (s) =>
+      sinkFor(
+        toInferenceService,
+        (o) => s.upsertIsvc(o),
+        (k) => s.removeIsvc(k),
+      ),
   },
 ];
 
@@ -133,31 +113,35 @@ function workloadSpec(resource: string, kind: 'Deployment' | 'StatefulSet', requ
     version: 'v1',
     namespaced: true,
     required,
-    sink: (s) => ({
-      upsert: (raw) =>
-        apply(
-          raw,
-          toWorkload(kind),
-          (o) => s.upsertWorkload(o),
-          (k) => s.removeWorkload(toKey(k)),
-        ),
-      remove: (k) => s.removeWorkload(toKey(k)),
-    }),
+    sink: (s) =>
+      sinkFor(
+        toWorkload(kind),
+        (o) => s.upsertWorkload(o),
+        (k) => s.removeWorkload(toKey(k)),
+      ),
   };
 }
 
-function apply<T>(
-  raw: RawKubeObject,
+/**
+ * A sink for one resource: a listed or watched object is normalised and stored, or, when it no
+ * longer qualifies (not a model workload, an old event), removed by its key.
+ */
+function sinkFor<T>(
   normalize: (raw: RawKubeObject) => T | null,
   upsert: (o: T) => void,
   remove: (key: string) => void,
-) {
-  const object = normalize(raw);
-  if (object) upsert(object);
-  else {
-    const key = objectKey(raw);
-    if (key) remove(key);
-  }
+): Omit<ReflectorSink, 'listed'> {
+  return {
+    upsert(raw) {
+      const object = normalize(raw);
+      if (object) upsert(object);
+      else {
+        const key = objectKey(raw);
+        if (key) remove(key);
+      }
+    },
+    remove,
+  };
 }
 
 export const resourceName = (spec: Pick<ResourceSpec, 'resource' | 'group'>) =>
