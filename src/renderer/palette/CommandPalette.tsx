@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { HealthWord } from '../views/fleet/HealthWord';
 import { openHash } from '../views/fleet/fleet-url';
 import { useFleet } from '../stores/fleet.store';
@@ -32,7 +32,29 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const current = Math.min(active, Math.max(results.length - 1, 0));
 
-  useEffect(() => input.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  // Modal: focus starts in the search field and is brought back there if anything else takes it
+  // (a view that focuses its heading as it finishes loading, say), and Esc closes the dialog
+  // wherever focus is, so the keys a person types always reach the palette.
+  // Focused in the commit itself (not after paint), so no keystroke typed straight after Ctrl/Cmd-K is lost.
+  useLayoutEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    const keepFocus = (event: FocusEvent) => {
+      if (!dialog.current?.contains(event.target as Node)) input.current?.focus();
+    };
+    const closeOnEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();
+      onClose();
+    };
+    document.addEventListener('focusin', keepFocus);
+    window.addEventListener('keydown', closeOnEscape, true);
+    return () => {
+      document.removeEventListener('focusin', keepFocus);
+      window.removeEventListener('keydown', closeOnEscape, true);
+    };
+  }, [onClose]);
   useEffect(() => {
     list.current?.querySelector(`[data-index="${current}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [current]);
@@ -57,9 +79,6 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       go(results[current]);
-    } else if (e.key === 'Escape') {
-      e.preventDefault();
-      onClose();
     } else if (e.key === 'Tab') {
       // The dialog is modal: keep focus in the search field.
       e.preventDefault();
@@ -69,6 +88,7 @@ function PaletteDialog({ onClose }: { onClose: () => void }) {
   return (
     <div className="palette-backdrop" onMouseDown={onClose} data-testid="palette">
       <div
+        ref={dialog}
         className="palette"
         role="dialog"
         aria-modal="true"
