@@ -13,6 +13,8 @@ import type { ProviderFactory } from './providers/provider';
 import { createSecretStore, localFileCipher, type SecretCipher } from './secrets/secret-store';
 import { listContexts, providerFactories } from './providers/registry';
 import { SpendService, spendHandlers } from './spend/spend.service';
+import { createTerminalPlane } from './terminal/terminal-plane';
+import { createRunbookPlane } from './runbooks/runbook-plane';
 
 export interface CoreOptions {
   dataDir: string;
@@ -53,6 +55,8 @@ export interface Core {
   userSourceCount(): number;
   /** Attaches the demo fleet: its built-in sources start at once, demo.fault reaches it. */
   useDemo(demo: { sources: Array<Omit<SourceDefinition, 'builtIn'>>; control: DemoControl }): void;
+  /** Where the `fleetdeck` command line in a terminal reaches this core; hosts set it once they listen. */
+  setCliAccess(access: { url: string; token: string } | null): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,7 @@ export function startCore(options: CoreOptions): Core {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
   const bus = new EventBus();
+  const resourcesDir = options.resourcesDir ?? resolve(import.meta.dirname, '..', '..', 'resources');
   const app = new AppService({
     store,
     host: options.host,
@@ -86,7 +91,7 @@ export function startCore(options: CoreOptions): Core {
     bus,
     settings,
     dataDir: options.dataDir,
-    resourcesDir: options.resourcesDir ?? resolve(import.meta.dirname, '..', '..', 'resources'),
+    resourcesDir,
     factories: options.providers ?? providerFactories,
     secrets,
     ...(options.builtInSources ? { builtInSources: options.builtInSources } : {}),
@@ -104,8 +109,28 @@ export function startCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
   });
 
+  const terminals = createTerminalPlane({
+    db: store.db,
+    log,
+    bus,
+    dataDir: options.dataDir,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const runbooks = createRunbookPlane({
+    db: store.db,
+    log,
+    bus,
+    settings,
+    resourcesDir,
+    fleet: plane.fleet,
+    terminals: terminals.host,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: HandlerMap = {
     ...plane.handlers,
+    ...terminals.handlers,
+    ...runbooks.handlers,
     ...spendHandlers(spend),
     'app.info': () => app.info(),
     'app.health': () => {
@@ -123,6 +148,7 @@ export function startCore(options: CoreOptions): Core {
 
   app.health();
   plane.start();
+  runbooks.start();
   const timer = setInterval(() => {
     const fresh = plane.dataFreshAt();
     if (fresh !== null) app.markFresh(fresh);
@@ -146,11 +172,14 @@ export function startCore(options: CoreOptions): Core {
     tick: () => void plane.fleet.tick(),
     userSourceCount: () => plane.sources.userSourceCount(),
     useDemo: (demo) => plane.useDemo(demo),
+    setCliAccess: (access) => terminals.setCliAccess(access),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
       spend.stop();
+      await runbooks.close();
+      await terminals.close();
       await plane.stop();
       store.close();
       log.info('core stopped', { dataDir: options.dataDir });

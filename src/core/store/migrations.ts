@@ -171,6 +171,41 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'terminal sessions and their transcripts',
+    up(db) {
+      // Transcripts are redacted before they are written and capped per session
+      // (transcript_bytes / transcript_truncated); chunks are timestamped for incident review.
+      db.exec(`
+        CREATE TABLE terminal_session (
+          id                    TEXT PRIMARY KEY,
+          title                 TEXT NOT NULL,
+          shell                 TEXT NOT NULL,
+          cwd                   TEXT NOT NULL,
+          cols                  INTEGER NOT NULL,
+          rows                  INTEGER NOT NULL,
+          endpoint_id           TEXT,
+          run_id                TEXT,
+          created_at            INTEGER NOT NULL,
+          exited_at             INTEGER,
+          exit_code             INTEGER,
+          signal                INTEGER,
+          transcript_bytes      INTEGER NOT NULL DEFAULT 0,
+          transcript_truncated  INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX terminal_session_endpoint ON terminal_session (endpoint_id, created_at);
+        CREATE INDEX terminal_session_run ON terminal_session (run_id);
+        CREATE TABLE terminal_transcript (
+          session_id  TEXT NOT NULL REFERENCES terminal_session (id) ON DELETE CASCADE,
+          seq         INTEGER NOT NULL,
+          at          INTEGER NOT NULL,
+          data        TEXT NOT NULL,
+          PRIMARY KEY (session_id, seq)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>

@@ -24,6 +24,29 @@ import {
   spendUnitCostsSchema,
   spendWindowQuerySchema,
 } from './spend.schema';
+import {
+  terminalAttachSchema,
+  terminalHistoryArgsSchema,
+  terminalIdSchema,
+  terminalOpenArgsSchema,
+  terminalResizeArgsSchema,
+  terminalSessionSchema,
+  terminalTranscriptArgsSchema,
+  terminalTranscriptSchema,
+} from './terminal.schema';
+import {
+  runNoteSchema,
+  runSchema,
+  runSummarySchema,
+  runbookProblemSchema,
+  runbookRenderSchema,
+  runbookSchema,
+  runbookSummarySchema,
+  runbookVarsSchema,
+  runsControlArgsSchema,
+  runsListArgsSchema,
+  runsStartArgsSchema,
+} from './runbook.schema';
 
 const noArgs = z.object({}).strict();
 
@@ -183,9 +206,116 @@ export const commands = {
     args: spendTodayQuerySchema,
     result: spendTodaySchema,
   }),
+  'terminal.open': command({
+    summary:
+      'Starts a shell in a PTY in the fleet context (KUBECONFIG, FLEETDECK_URL/TOKEN, endpoint variables).',
+    args: terminalOpenArgsSchema,
+    result: terminalSessionSchema,
+  }),
+  'terminal.list': command({
+    summary: 'Terminal sessions of this console: running ones and those that exited but are kept.',
+    args: noArgs,
+    result: z.array(terminalSessionSchema),
+  }),
+  'terminal.attach': command({
+    summary: "A single-use token that opens the session's stream once (with its scrollback).",
+    args: z.object({ id: terminalIdSchema }).strict(),
+    result: terminalAttachSchema,
+  }),
+  'terminal.resize': command({
+    summary: "Resizes a session's PTY.",
+    args: terminalResizeArgsSchema,
+    result: terminalSessionSchema,
+  }),
+  'terminal.close': command({
+    summary: 'Ends a session (the shell gets SIGHUP); its transcript stays.',
+    args: z.object({ id: terminalIdSchema }).strict(),
+    result: terminalSessionSchema,
+  }),
+  'terminal.history': command({
+    summary: 'Recorded terminal sessions, newest first, by endpoint or runbook run.',
+    args: terminalHistoryArgsSchema,
+    result: z.array(terminalSessionSchema),
+  }),
+  'terminal.transcript': command({
+    summary: "A session's recorded transcript (timestamped, redacted), paged.",
+    args: terminalTranscriptArgsSchema,
+    result: terminalTranscriptSchema,
+  }),
+  'runbooks.list': command({
+    summary:
+      'Runbooks (built-in and from the user folder) and the files that could not be read; for an endpoint, the relevant ones first.',
+    args: z
+      .object({
+        query: z.string().max(200).optional(),
+        tag: z.string().optional(),
+        endpointId: z.string().optional(),
+      })
+      .strict(),
+    result: z.object({ runbooks: z.array(runbookSummarySchema), problems: z.array(runbookProblemSchema) }),
+  }),
+  'runbooks.get': command({
+    summary: 'One runbook with its parameters and steps.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: runbookSchema,
+  }),
+  'runbooks.validate': command({
+    summary: 'Checks runbook YAML without saving it; problems name the line, column and field.',
+    args: z.object({ text: z.string().max(1_000_000), file: z.string().optional() }).strict(),
+    result: z.object({
+      ok: z.boolean(),
+      problems: z.array(runbookProblemSchema),
+      runbook: runbookSchema.nullable(),
+    }),
+  }),
+  'runbooks.render': command({
+    summary: 'A dry run: every parameter resolved and every command rendered, shell-quoted, without running.',
+    args: z
+      .object({
+        id: z.string().min(1),
+        endpointId: z.string().optional(),
+        vars: runbookVarsSchema.default({}),
+      })
+      .strict(),
+    result: runbookRenderSchema,
+  }),
+  'runs.start': command({
+    summary: 'Starts a runbook run bound to an endpoint, in its own terminal.',
+    args: runsStartArgsSchema,
+    result: runSchema,
+  }),
+  'runs.get': command({
+    summary: 'A run with every step, its rendered command, exit code, check, output and notes.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: runSchema,
+  }),
+  'runs.list': command({
+    summary: 'Run history, newest first; searchable by text, runbook, endpoint and state.',
+    args: runsListArgsSchema,
+    result: z.array(runSummarySchema),
+  }),
+  'runs.control': command({
+    summary:
+      'Pause, resume, abort, roll back, confirm the waiting step, skip it, retry it, or tick a manual step done.',
+    args: runsControlArgsSchema,
+    result: runSchema,
+  }),
+  'runs.annotate': command({
+    summary: 'Adds a note to a run (the current one in a runbook terminal when no id is given).',
+    args: z.object({ id: z.string().min(1).optional(), text: z.string().min(1).max(10_000) }).strict(),
+    result: runNoteSchema.extend({ runId: z.string() }),
+  }),
 } as const;
 
 export const events = {
+  'terminal.session': event({
+    summary: 'A terminal session opened, was resized, or exited.',
+    payload: terminalSessionSchema,
+  }),
+  'runs.changed': event({
+    summary: 'A runbook run changed state or moved to another step.',
+    payload: runSummarySchema,
+  }),
   'app.status': event({
     summary: 'Database health, data directory and data freshness, sent on change and every few seconds.',
     payload: appStatusSchema,
@@ -226,5 +356,7 @@ export * from './settings.schema';
 export * from './fleet.schema';
 export * from './demo.schema';
 export * from './spend.schema';
+export * from './terminal.schema';
+export * from './runbook.schema';
 export { command, event } from './define';
 export type { CommandSpec, EventSpec } from './define';
