@@ -31,6 +31,15 @@ const settingsFields = {
   tokenPriceOverrides: parsedText(parseTokenPriceOverrides).describe(
     'Your hosted-API token prices, USD per 1M input/output tokens: model=input/output, comma separated (e.g. gpt-4o=2.5/10).',
   ),
+  runbooksFolder: z
+    .string()
+    .max(1000)
+    .refine((p) => p === '' || /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), {
+      message: 'Use an absolute folder path (e.g. /home/me/runbooks), or leave it empty.',
+    })
+    .describe(
+      'A folder of your own runbooks (*.yaml, *.yml), listed beside the built-ins (docs/runbooks.md); empty for none.',
+    ),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -43,6 +52,7 @@ export const defaultSettings: Settings = {
   staleAfterSeconds: 60,
   gpuPriceOverrides: '',
   tokenPriceOverrides: '',
+  runbooksFolder: '',
 };
 
 export const settingsPatchSchema = z.object(settingsFields).partial().strict();
