@@ -21,6 +21,7 @@ const views: Array<[string, string, string]> = [
   ['Fleet', '#/fleet', 'map and topology of every endpoint'],
   ['Endpoints', '#/endpoints', 'table of every endpoint'],
   ['Spend', '#/spend', 'spend by source, cluster, model'],
+  ['Terminal', '#/terminal', 'shells in the fleet context, as tabs'],
   ['Health', '#/about', 'about Fleetdeck and its health checks'],
   ['Settings', '#/settings', 'preferences'],
   ['Sources', '#/settings/sources', 'clusters, Prometheus, endpoints Fleetdeck reads'],

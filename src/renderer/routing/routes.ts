@@ -13,6 +13,7 @@ export const viewIds = [
   'endpoints',
   'endpoint-detail',
   'spend',
+  'terminal',
 ] as const;
 export type ViewId = (typeof viewIds)[number];
 
@@ -32,6 +33,8 @@ const viewPaths: Record<ViewId, string> = {
   'endpoint-detail': 'endpoints/:id',
   // `#/spend?by=model&range=7d`: the query is the view's own state (views/spend/spend-url.ts).
   spend: 'spend',
+  // `#/terminal/<sessionId>` opens that tab; the id is read from the address (views/terminal/terminal-url.ts).
+  terminal: 'terminal',
 };
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
@@ -57,6 +60,7 @@ export function parseRoute(hash: string): Route {
   if (view) return { view };
   // `#/endpoints/<id>`: ids hold ':' and may be percent-encoded, so one segment after the prefix.
   if (segments.length === 2 && segments[0] === 'endpoints') return { view: 'endpoint-detail' };
+  if (segments.length === 2 && segments[0] === 'terminal') return { view: 'terminal' };
   return { view: 'not-found', path: `/${joined}` };
 }
 

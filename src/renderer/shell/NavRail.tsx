@@ -11,11 +11,13 @@ import {
   railEntryOf,
   sourcesView,
   spendView,
+  terminalView,
   type ViewEntry,
 } from './views';
 import { SpendIcon } from '../views/spend/spend-icons';
 import { EndpointsIcon } from '../views/endpoints/endpoint-icons';
 import { FleetIcon } from '../views/fleet/fleet-icons';
+import { TerminalIcon } from '../views/terminal/terminal-icons';
 
 const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   fleet: FleetIcon,
@@ -27,6 +29,7 @@ const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   endpoints: EndpointsIcon,
   'endpoint-detail': EndpointsIcon,
   spend: SpendIcon,
+  terminal: TerminalIcon,
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -46,6 +49,8 @@ export function NavRail() {
   // "Spend" right after "Endpoints" (or "Fleet").
   const spendAt = Math.max(base.indexOf(endpointsView), fleetAt);
   base.splice(spendAt >= 0 ? spendAt + 1 : base.length, 0, spendView);
+  // "Terminal" last of the work views, before Sources: where on-call work ends up.
+  base.push(terminalView);
   const entries = demoRunning ? [...base, sourcesView, demoView] : [...base, sourcesView];
   return (
     <nav className="rail" aria-label="Views" data-testid="nav-rail">

@@ -9,6 +9,7 @@ import { CommandPalette } from '../palette/CommandPalette';
 import { NotFoundView } from '../views/NotFoundView';
 import { SettingsView } from '../views/SettingsView';
 import { SpendView } from '../views/spend/SpendView';
+import { TerminalView } from '../views/terminal/TerminalView';
 import { AddSourceView } from '../views/sources/AddSourceView';
 import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
@@ -39,6 +40,8 @@ function CurrentView() {
       return <EndpointDetailView />;
     case 'spend':
       return <SpendView />;
+    case 'terminal':
+      return <TerminalView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }

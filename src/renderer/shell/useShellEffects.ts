@@ -56,6 +56,8 @@ export function shortcutTarget(event: {
   const { key, code, altKey, ctrlKey, metaKey, shiftKey } = event;
   // Ctrl+, (Cmd+, on macOS) is where every desktop app keeps its settings.
   if ((ctrlKey || metaKey) && !altKey && !shiftKey && key === ',') return 'settings';
+  // Ctrl+` (on macOS too, as VS Code does: Cmd+` cycles windows there), by physical key.
+  if (ctrlKey && !altKey && !metaKey && !shiftKey && code === 'Backquote') return 'terminal';
   // Alt+<n> by physical key: on macOS Alt+1 types "¡", so `key` cannot be trusted.
   if (altKey && !ctrlKey && !metaKey && !shiftKey) {
     const match = /^Digit([1-9])$/.exec(code);

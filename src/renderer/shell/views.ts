@@ -51,3 +51,11 @@ export const railEntryOf = (view: ViewId | 'not-found'): ViewId | null =>
 
 /** Spend over time, unit costs, GPU-hours and the projected month (issue 4); after Endpoints. */
 export const spendView: ViewEntry = { id: 'spend', label: 'Spend', title: 'Spend', shortcut: '' };
+
+/** The embedded terminal (issue 5). Ctrl+` as in VS Code, the terminal people already know. */
+export const terminalView: ViewEntry = {
+  id: 'terminal',
+  label: 'Terminal',
+  title: 'Terminal',
+  shortcut: 'Ctrl+`',
+};

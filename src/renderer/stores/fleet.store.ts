@@ -8,6 +8,7 @@ import { createSettingsSlice } from './settings.slice';
 import { createSourcesSlice } from './sources.slice';
 import { createSpendSlice } from './spend.slice';
 import type { FleetState, StoreDeps } from './store.types';
+import { createTerminalsSlice } from './terminals.slice';
 import { createUiSlice } from './ui.slice';
 
 export type FleetStore = StoreApi<FleetState>;
@@ -23,6 +24,7 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createFleetDataSlice(deps)(...a),
     ...createSpendSlice(deps)(...a),
     ...createEndpointDetailSlice(deps)(...a),
+    ...createTerminalsSlice(deps)(...a),
   }));
 }
 

@@ -7,6 +7,7 @@ import type { FleetDataSlice } from './fleet-data.slice';
 import type { SettingsSlice } from './settings.slice';
 import type { SourcesSlice } from './sources.slice';
 import type { SpendSlice } from './spend.slice';
+import type { TerminalsSlice } from './terminals.slice';
 import type { UiSlice } from './ui.slice';
 
 export type FleetState = AppSlice &
@@ -16,7 +17,8 @@ export type FleetState = AppSlice &
   DemoSlice &
   FleetDataSlice &
   SpendSlice &
-  EndpointDetailSlice;
+  EndpointDetailSlice &
+  TerminalsSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

@@ -4,6 +4,7 @@ import { sloForModel } from '../../../shared/fleet/slo';
 import { formatMetric } from '../../../shared/fleet/format';
 import { useFleet } from '../../stores/fleet.store';
 import { ViewHeader } from '../ViewHeader';
+import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
 import { HealthBadge } from '../endpoints/endpoint-icons';
 import { freshnessWords } from '../endpoints/freshness-words';
 import { useLocationHash } from '../endpoints/use-address';
@@ -101,6 +102,7 @@ export function EndpointDetailView() {
       </p>
       <ViewHeader
         title={endpoint.name}
+        actions={<OpenTerminalButton endpointId={id} />}
         subtitle={
           <span className="detail-subtitle">
             <span data-testid="detail-health" data-health={endpoint.health.status}>
