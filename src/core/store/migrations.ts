@@ -206,6 +206,75 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'runbook runs, their steps and notes',
+    up(db) {
+      // Issue 5, guided execution: the run's record is written as it happens. The run row keeps
+      // the runbook definition as it was when the run started (`runbook`, JSON) and the resolved
+      // parameters, and each step row keeps its rendered command, so a run can be shown and
+      // resumed after the file changed or vanished.
+      db.exec(`
+        CREATE TABLE runbook_run (
+          id            TEXT PRIMARY KEY,
+          runbook_id    TEXT NOT NULL,
+          runbook_title TEXT NOT NULL,
+          runbook       TEXT NOT NULL,
+          endpoint_id   TEXT,
+          actor         TEXT NOT NULL,
+          state         TEXT NOT NULL,
+          dry_run       INTEGER NOT NULL,
+          read_only     INTEGER NOT NULL,
+          auto_confirm  INTEGER NOT NULL,
+          params        TEXT NOT NULL,
+          current_step  INTEGER NOT NULL,
+          step_count    INTEGER NOT NULL,
+          terminal_id   TEXT,
+          started_at    INTEGER NOT NULL,
+          updated_at    INTEGER NOT NULL,
+          ended_at      INTEGER,
+          message       TEXT
+        ) STRICT;
+        CREATE INDEX runbook_run_started ON runbook_run (started_at);
+        CREATE INDEX runbook_run_state ON runbook_run (state);
+        CREATE INDEX runbook_run_endpoint ON runbook_run (endpoint_id, started_at);
+        CREATE TABLE runbook_step (
+          run_id             TEXT NOT NULL REFERENCES runbook_run (id) ON DELETE CASCADE,
+          idx                INTEGER NOT NULL,
+          title              TEXT NOT NULL,
+          kind               TEXT NOT NULL,
+          confirm            INTEGER NOT NULL,
+          command            TEXT,
+          rollback_command   TEXT,
+          check_def          TEXT,
+          on_failure         TEXT NOT NULL,
+          timeout_seconds    REAL NOT NULL,
+          state              TEXT NOT NULL,
+          exit_code          INTEGER,
+          check_ok           INTEGER,
+          check_detail       TEXT,
+          started_at         INTEGER,
+          ended_at           INTEGER,
+          output             TEXT NOT NULL DEFAULT '',
+          transcript_session TEXT,
+          transcript_from    INTEGER,
+          transcript_to      INTEGER,
+          confirmed_by       TEXT,
+          rollback_exit_code INTEGER,
+          rollback_state     TEXT,
+          PRIMARY KEY (run_id, idx)
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE runbook_note (
+          id      INTEGER PRIMARY KEY,
+          run_id  TEXT NOT NULL REFERENCES runbook_run (id) ON DELETE CASCADE,
+          at      INTEGER NOT NULL,
+          actor   TEXT NOT NULL,
+          text    TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX runbook_note_run ON runbook_note (run_id, at);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>

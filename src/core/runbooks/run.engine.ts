@@ -1,0 +1,724 @@
+import { randomUUID } from 'node:crypto';
+import type { Run, RunState, RunSummary, Runbook } from '../../shared/contract/runbook.schema';
+import { FleetError } from '../../shared/errors/fleet-error';
+import type { EventBus } from '../events/event-bus';
+import type { FleetService } from '../fleet/fleet.service';
+import type { Logger } from '../log/logger';
+import type { TerminalHost } from '../terminal/terminal.types';
+import { waitForMetric } from './metric-check';
+import type { RenderedRunbook } from './runbook.render';
+import { activeStates, type RunStore, type StoredRun, type StoredStep } from './run.store';
+import { TerminalDriver } from './step-exec';
+import { evaluateCheck, failureDetail } from './step-verdict';
+
+export type RunAction = 'pause' | 'resume' | 'abort' | 'rollback' | 'confirm' | 'skip' | 'retry' | 'done';
+
+export interface RunEngineOptions {
+  store: RunStore;
+  terminals: TerminalHost;
+  fleet: Pick<FleetService, 'endpoint'>;
+  bus: EventBus;
+  log: Logger;
+  now: () => number;
+  /** How often a metric check reads the fleet (default 1 s). */
+  metricPollMs?: number;
+  /** How long a new run terminal may take to answer (its PTY starts once the login env is known). */
+  terminalReadyMs?: number;
+}
+
+export interface StartRunInput {
+  runbook: Runbook;
+  rendered: RenderedRunbook;
+  endpointId: string | null;
+  actor: string;
+  dryRun: boolean;
+  readOnly: boolean;
+  autoConfirm: boolean;
+}
+
+/** What a person is being asked for while the run waits. */
+type Ask = 'confirm' | 'manual' | 'resume';
+interface Answer {
+  action: RunAction;
+  actor: string;
+}
+
+/** A run with an engine loop behind it, in this process. */
+interface Active {
+  run: StoredRun;
+  driver: TerminalDriver | null;
+  /** Aborts the command or check in flight. */
+  step: AbortController;
+  pauseRequested: boolean;
+  stop: 'abort' | 'rollback' | null;
+  stopActor: string;
+  asking: { kind: Ask; answer: (a: Answer) => void } | null;
+  loop: Promise<void>;
+}
+
+const finalStates: readonly RunState[] = ['succeeded', 'aborted', 'rolled_back'];
+const stepLabel = (s: StoredStep) => `step ${s.idx + 1} '${s.title}'`;
+
+export const toSummary = (r: StoredRun): RunSummary => ({
+  id: r.id,
+  runbookId: r.runbookId,
+  runbookTitle: r.runbookTitle,
+  endpointId: r.endpointId,
+  actor: r.actor,
+  state: r.state,
+  dryRun: r.dryRun,
+  readOnly: r.readOnly,
+  currentStep: r.currentStep,
+  stepCount: r.stepCount,
+  terminalId: r.terminalId,
+  startedAt: r.startedAt,
+  updatedAt: r.updatedAt,
+  endedAt: r.endedAt,
+  message: r.message,
+});
+
+export const toRun = (r: StoredRun): Run => ({
+  ...toSummary(r),
+  params: r.params,
+  notes: r.notes,
+  steps: r.steps.map(({ checkDef: _c, onFailure: _f, timeoutSeconds: _t, ...record }) => record),
+});
+
+/**
+ * Guided execution (issue 5): runs a rendered runbook step by step in its own terminal, asks a
+ * person where the runbook says so, evaluates each check, and writes every change of the run
+ * and of each step to SQLite before moving on, emitting `runs.changed` each time.
+ */
+export class RunEngine {
+  private readonly active = new Map<string, Active>();
+  private closing = false;
+
+  constructor(private readonly o: RunEngineOptions) {}
+
+  /** Runs left live by a process that died are marked interrupted: nothing drives them now. */
+  recover(): string[] {
+    const ids = this.o.store.leftovers();
+    for (const id of ids) {
+      const run = this.o.store.get(id);
+      if (!run) continue;
+      const step = run.steps[run.currentStep];
+      for (const s of run.steps) {
+        if (s.state === 'running' || s.state === 'checking') s.state = 'interrupted';
+        else if (s.state === 'waiting_confirm' || s.state === 'waiting_manual') s.state = 'pending';
+        else continue;
+        this.o.store.saveStep(run.id, s);
+      }
+      run.state = 'interrupted';
+      run.updatedAt = this.o.now();
+      run.message = `Fleetdeck stopped during ${step ? stepLabel(step) : 'the run'}; resume to continue from the last completed step in a new terminal.`;
+      this.o.store.saveRun(run);
+      this.emit(run);
+    }
+    if (ids.length) this.o.log.warn('runbook runs interrupted by a restart', { runs: ids });
+    return ids;
+  }
+
+  get(id: string): StoredRun {
+    const live = this.active.get(id);
+    if (live) return live.run;
+    const run = this.o.store.get(id);
+    if (!run)
+      throw new FleetError({
+        code: 'not_found',
+        message: `No runbook run '${id}'`,
+        where: 'runs',
+        hint: 'List runs with runs.list (fleetdeck runbook runs).',
+      });
+    return run;
+  }
+
+  start(input: StartRunInput): StoredRun {
+    const now = this.o.now();
+    const run: StoredRun = {
+      id: randomUUID(),
+      runbookId: input.runbook.id,
+      runbookTitle: input.runbook.title,
+      runbook: input.runbook,
+      endpointId: input.endpointId,
+      actor: input.actor,
+      state: 'running',
+      dryRun: input.dryRun,
+      readOnly: input.readOnly,
+      autoConfirm: input.autoConfirm,
+      currentStep: 0,
+      stepCount: input.rendered.steps.length,
+      terminalId: null,
+      startedAt: now,
+      updatedAt: now,
+      endedAt: null,
+      message: null,
+      params: Object.fromEntries(input.rendered.params.map((p) => [p.name, p.value])),
+      notes: [],
+      steps: input.rendered.steps.map((s) => ({
+        idx: s.idx,
+        title: s.title,
+        kind: s.kind,
+        confirm: s.confirm,
+        command: s.command,
+        state: input.dryRun ? 'skipped' : 'pending',
+        exitCode: null,
+        check: null,
+        startedAt: null,
+        endedAt: null,
+        output: '',
+        transcript: null,
+        confirmedBy: null,
+        rollback: s.rollback ? { command: s.rollback, exitCode: null, state: 'pending' } : null,
+        checkDef: s.check,
+        onFailure: s.onFailure,
+        timeoutSeconds: s.timeoutSeconds,
+      })),
+    };
+    if (input.dryRun) {
+      // A dry run is a record of what would run: every command rendered, nothing sent anywhere.
+      run.state = 'succeeded';
+      run.currentStep = run.stepCount;
+      run.endedAt = now;
+      run.message = `Dry run: ${run.steps.filter((s) => s.command).length} command(s) rendered; nothing was run.`;
+      this.o.store.insert(run);
+      this.emit(run);
+      return run;
+    }
+    this.o.store.insert(run);
+    this.launch(run, 'forward');
+    return run;
+  }
+
+  async control(id: string, action: RunAction, actor: string): Promise<StoredRun> {
+    const a = this.active.get(id);
+    if (a) return this.controlActive(a, action, actor);
+    const run = this.get(id);
+    const refuse = (why: string): never => {
+      throw new FleetError({
+        code: 'conflict',
+        message: `Cannot ${action} run ${id}: ${why}`,
+        where: 'runs.control',
+      });
+    };
+    if (action === 'abort') {
+      // Safe to repeat: an ended run stays as it ended.
+      if (finalStates.includes(run.state) || run.dryRun) return run;
+      run.state = 'aborted';
+      run.endedAt = this.o.now();
+      run.message = `Aborted by ${actor}.`;
+      this.save(run);
+      return run;
+    }
+    if (run.dryRun) refuse('it is a dry run; start a real run to execute it');
+    if (finalStates.includes(run.state)) refuse(`it has already ${run.state.replace('_', ' ')}`);
+    const step = run.steps[run.currentStep];
+    switch (action) {
+      case 'resume':
+      case 'retry':
+        if (run.state !== 'interrupted' && run.state !== 'failed' && run.state !== 'paused')
+          refuse(`it is ${run.state}`);
+        if (step) this.resetStep(step);
+        break;
+      case 'skip':
+        if (!step) refuse('there is no step left to skip');
+        step!.state = 'skipped';
+        step!.endedAt ??= this.o.now();
+        this.o.store.saveStep(run.id, step!);
+        run.currentStep++;
+        break;
+      case 'rollback':
+        this.launch(run, 'rollback', actor);
+        return run;
+      default:
+        refuse(`it is ${run.state}, not waiting for '${action}'`);
+    }
+    run.endedAt = null;
+    this.launch(run, 'forward');
+    return run;
+  }
+
+  annotate(
+    id: string | undefined,
+    text: string,
+    actor: string,
+  ): { runId: string; at: number; actor: string; text: string } {
+    const runId = id ?? this.o.store.newestActive();
+    if (!runId)
+      throw new FleetError({
+        code: 'not_found',
+        message: 'No runbook run is in progress to add the note to.',
+        where: 'runs.annotate',
+        hint: 'Name the run (--run <id>); runs.list shows them.',
+      });
+    const run = this.get(runId);
+    const note = { at: this.o.now(), actor, text };
+    this.o.store.addNote(run.id, note);
+    run.notes.push(note);
+    run.updatedAt = note.at;
+    this.o.store.saveRun(run);
+    this.emit(run);
+    return { runId: run.id, ...note };
+  }
+
+  /** Stops every loop; their runs are recorded as interrupted so a restart can resume them. */
+  async close(): Promise<void> {
+    const loops = [...this.active.values()];
+    for (const a of loops) {
+      const run = a.run;
+      const step = run.steps[run.currentStep];
+      if (step && (step.state === 'running' || step.state === 'checking')) {
+        step.state = 'interrupted';
+        this.o.store.saveStep(run.id, step);
+      } else if (step && (step.state === 'waiting_confirm' || step.state === 'waiting_manual')) {
+        step.state = 'pending';
+        this.o.store.saveStep(run.id, step);
+      }
+      run.state = 'interrupted';
+      run.updatedAt = this.o.now();
+      run.message = `Fleetdeck stopped during ${step ? stepLabel(step) : 'the run'}; resume to continue from the last completed step in a new terminal.`;
+      this.o.store.saveRun(run);
+      this.emit(run);
+    }
+    this.closing = true;
+    for (const a of loops) {
+      a.step.abort();
+      a.asking?.answer({ action: 'abort', actor: 'fleetdeck' });
+      a.driver?.dispose();
+    }
+    await Promise.allSettled(loops.map((a) => a.loop));
+  }
+
+  // ---- control of a run with a live loop ------------------------------------------------------
+
+  private async controlActive(a: Active, action: RunAction, actor: string): Promise<StoredRun> {
+    const run = a.run;
+    const asking = a.asking;
+    const refuse = (why: string): never => {
+      throw new FleetError({
+        code: 'conflict',
+        message: `Cannot ${action} run ${run.id}: ${why}`,
+        where: 'runs.control',
+      });
+    };
+    switch (action) {
+      case 'abort':
+      case 'rollback':
+        if (a.stop) return run;
+        a.stop = action;
+        a.stopActor = actor;
+        a.step.abort();
+        asking?.answer({ action, actor });
+        // Abort answers once the command is interrupted and the record says so.
+        if (action === 'abort') await a.loop;
+        return run;
+      case 'pause':
+        if (asking?.kind === 'resume') return run;
+        a.pauseRequested = true;
+        if (asking) asking.answer({ action, actor });
+        else {
+          run.message = `Pausing after the current step (asked by ${actor}).`;
+          this.save(run);
+        }
+        return run;
+      case 'resume':
+        if (asking?.kind !== 'resume') refuse(`it is ${run.state}, not paused`);
+        break;
+      case 'confirm':
+        if (asking?.kind !== 'confirm') refuse('no step is waiting for confirmation');
+        break;
+      case 'done':
+        if (asking?.kind !== 'manual') refuse('no manual step is waiting to be ticked');
+        break;
+      case 'skip':
+        if (!asking) refuse('a step is running; pause or abort it first');
+        break;
+      case 'retry':
+        refuse(`it is ${run.state}; retry applies to a failed step`);
+    }
+    asking!.answer({ action, actor });
+    return run;
+  }
+
+  // ---- the loop -----------------------------------------------------------------------------
+
+  private launch(run: StoredRun, mode: 'forward' | 'rollback', actor = run.actor): void {
+    const a: Active = {
+      run,
+      driver: null,
+      step: new AbortController(),
+      pauseRequested: false,
+      stop: null,
+      stopActor: actor,
+      asking: null,
+      loop: Promise.resolve(),
+    };
+    this.active.set(run.id, a);
+    run.state = 'running';
+    run.message = mode === 'rollback' ? `Rolling back (asked by ${actor}).` : null;
+    this.openTerminal(a);
+    this.save(run);
+    a.loop = (mode === 'rollback' ? this.rollback(a, actor) : this.forward(a))
+      .catch((error: unknown) => {
+        this.o.log.error('runbook run failed in the engine', {
+          run: run.id,
+          error: (error as Error)?.stack ?? String(error),
+        });
+        this.finish(a, 'failed', `Fleetdeck failed while running this runbook: ${(error as Error)?.message}`);
+      })
+      .finally(() => {
+        if (this.active.get(run.id) === a) this.active.delete(run.id);
+      });
+  }
+
+  /** Reuses the run's terminal while its shell lives; otherwise opens a new one (resume). */
+  private openTerminal(a: Active): void {
+    const run = a.run;
+    if (run.terminalId && this.o.terminals.get(run.terminalId)?.state === 'running') {
+      a.driver = new TerminalDriver(this.o.terminals, run.terminalId);
+      return;
+    }
+    const session = this.o.terminals.open(
+      {
+        cols: 120,
+        rows: 32,
+        runId: run.id,
+        ...(run.endpointId ? { endpointId: run.endpointId } : {}),
+        title: `Run: ${run.runbookTitle}`.slice(0, 80),
+        // POSIX bash whatever the user's shell, without their rc files (aliases, prompts and
+        // `set -e` there would change what a runbook's commands do).
+        argv: ['bash', '--noprofile', '--norc', '-i'],
+      },
+      run.actor,
+    );
+    run.terminalId = session.id;
+    a.driver = new TerminalDriver(this.o.terminals, session.id);
+  }
+
+  private async forward(a: Active): Promise<void> {
+    const run = a.run;
+    if (!(await a.driver!.ready(this.o.terminalReadyMs ?? 20_000))) {
+      if (this.closing) return;
+      return this.finish(
+        a,
+        'failed',
+        "The run's terminal did not start or answer; check the log, then retry.",
+      );
+    }
+    while (run.currentStep < run.steps.length) {
+      if (this.closing) return;
+      if (a.stop) return this.stopNow(a);
+      if (a.pauseRequested) {
+        a.pauseRequested = false;
+        const answer = await this.ask(
+          a,
+          'resume',
+          null,
+          `Paused; resume to continue with ${stepLabel(run.steps[run.currentStep]!)}.`,
+        );
+        if (this.closing) return;
+        if (answer.action === 'skip') this.skipCurrent(a);
+        continue;
+      }
+      const step = run.steps[run.currentStep]!;
+      const next = await this.runStep(a, step);
+      if (this.closing) return;
+      if (next === 'ended') return;
+      if (next === 'again') continue;
+      run.currentStep++;
+      this.save(run);
+    }
+    if (a.stop) return this.stopNow(a);
+    const failed = run.steps.filter((s) => s.state === 'failed');
+    this.finish(
+      a,
+      'succeeded',
+      failed.length
+        ? `Finished; ${failed.map(stepLabel).join(', ')} failed and the runbook said to continue.`
+        : null,
+    );
+  }
+
+  /** One step. 'next' moves on, 'again' re-evaluates the same step, 'ended' means the run is over. */
+  private async runStep(a: Active, step: StoredStep): Promise<'next' | 'again' | 'ended'> {
+    const run = a.run;
+    if (step.state === 'succeeded' || step.state === 'skipped') return 'next';
+
+    if (step.confirm && run.readOnly) {
+      step.state = 'skipped';
+      step.check = {
+        ok: false,
+        detail: 'Refused: this step changes the system (confirm: true) and the run is read-only.',
+      };
+      this.o.store.saveStep(run.id, step);
+      this.finish(
+        a,
+        'failed',
+        `Read-only run: ${stepLabel(step)} changes the system and was refused. Start the run without read-only to perform it.`,
+      );
+      return 'ended';
+    }
+
+    if (step.kind === 'manual' || (step.confirm && !step.confirmedBy)) {
+      if (step.kind !== 'manual' && run.autoConfirm) {
+        step.confirmedBy = `${run.actor} (confirmed in advance)`;
+      } else {
+        const kind: Ask = step.kind === 'manual' ? 'manual' : 'confirm';
+        const answer = await this.ask(
+          a,
+          kind,
+          step,
+          kind === 'manual'
+            ? `${stepLabel(step)} is done by hand: tick it done when finished, or skip it.`
+            : `${stepLabel(step)} changes the system: confirm to run \`${step.command ?? ''}\`, skip it, or abort.`,
+        );
+        if (this.closing || answer.action === 'abort' || answer.action === 'rollback') return 'again';
+        if (answer.action === 'pause') {
+          step.state = 'pending';
+          this.o.store.saveStep(run.id, step);
+          return 'again';
+        }
+        if (answer.action === 'skip') {
+          this.skipCurrent(a, answer.actor);
+          return 'again';
+        }
+        if (kind === 'manual') {
+          step.state = 'succeeded';
+          step.confirmedBy = answer.actor;
+          step.endedAt = this.o.now();
+          step.check = { ok: true, detail: `Ticked done by ${answer.actor}.` };
+          this.o.store.saveStep(run.id, step);
+          return 'next';
+        }
+        step.confirmedBy = answer.actor;
+      }
+      if (step.kind === 'manual') return 'next';
+    }
+
+    if (!step.command) {
+      step.state = 'succeeded';
+      step.endedAt = this.o.now();
+      this.o.store.saveStep(run.id, step);
+      return 'next';
+    }
+    const ok = await this.execStep(a, step);
+    if (this.closing || a.stop) return 'again';
+    if (ok === null) return 'ended';
+    if (ok) return 'next';
+    switch (step.onFailure) {
+      case 'continue':
+        return 'next';
+      case 'rollback':
+        await this.rollback(a, run.actor, `${stepLabel(step)} failed: ${step.check?.detail ?? ''}`);
+        return 'ended';
+      default:
+        this.finish(
+          a,
+          'failed',
+          `${stepLabel(step)} failed: ${step.check?.detail ?? 'see its output'}. Retry it, skip it, roll back, or abort.`,
+        );
+        return 'ended';
+    }
+  }
+
+  /** Runs a step's command and check; true/false for the verdict, null when the terminal went away. */
+  private async execStep(a: Active, step: StoredStep): Promise<boolean | null> {
+    const run = a.run;
+    const driver = a.driver!;
+    a.step = new AbortController();
+    if (a.stop) a.step.abort();
+    const seq = this.o.terminals.transcriptSeq(driver.sessionId);
+    Object.assign(step, {
+      state: 'running',
+      startedAt: this.o.now(),
+      endedAt: null,
+      exitCode: null,
+      check: null,
+      output: '',
+      transcript: { sessionId: driver.sessionId, fromSeq: seq + 1, toSeq: seq },
+    } satisfies Partial<StoredStep>);
+    run.message = null;
+    this.saveStep(run, step);
+
+    const result = await driver.exec(step.command!, {
+      timeoutMs: step.timeoutSeconds * 1000,
+      signal: a.step.signal,
+    });
+    if (this.closing) return null;
+    step.exitCode = result.exitCode;
+    step.output = result.output;
+    step.transcript = {
+      sessionId: driver.sessionId,
+      fromSeq: seq + 1,
+      toSeq: this.o.terminals.transcriptSeq(driver.sessionId),
+    };
+    if (result.outcome === 'terminal_exited') {
+      step.state = 'interrupted';
+      step.endedAt = this.o.now();
+      this.o.store.saveStep(run.id, step);
+      this.finish(
+        a,
+        'interrupted',
+        `The run's terminal exited during ${stepLabel(step)}; resume to run it again in a new terminal.`,
+      );
+      return null;
+    }
+    if (result.outcome !== 'exited') {
+      step.state = 'failed';
+      step.endedAt = this.o.now();
+      step.check = {
+        ok: false,
+        detail:
+          result.outcome === 'timed_out'
+            ? `Timed out after ${step.timeoutSeconds}s; Ctrl-C was sent.`
+            : `Stopped by ${a.stopActor} (${a.stop ?? 'abort'}); Ctrl-C was sent.`,
+      };
+      this.saveStep(run, step);
+      return false;
+    }
+
+    const failure = failureDetail(step, result.exitCode, result.output);
+    if (failure !== null || step.checkDef?.kind !== 'metric') {
+      step.check =
+        failure !== null
+          ? { ok: false, detail: failure }
+          : evaluateCheck(step, result.exitCode, result.output);
+    } else {
+      step.state = 'checking';
+      this.saveStep(run, step);
+      step.check = await waitForMetric({
+        fleet: this.o.fleet,
+        endpointId: run.endpointId,
+        check: step.checkDef,
+        now: this.o.now,
+        ...(this.o.metricPollMs ? { pollMs: this.o.metricPollMs } : {}),
+        signal: a.step.signal,
+      });
+      if (this.closing) return null;
+    }
+    step.state = step.check.ok ? 'succeeded' : 'failed';
+    step.endedAt = this.o.now();
+    this.saveStep(run, step);
+    return step.check.ok;
+  }
+
+  /** Runs the rollback commands of completed steps, newest first. */
+  private async rollback(a: Active, actor: string, why?: string): Promise<void> {
+    const run = a.run;
+    if (!a.driver?.alive || !(await a.driver.ready(this.o.terminalReadyMs ?? 20_000))) {
+      if (this.closing) return;
+      return this.finish(a, 'failed', "Cannot roll back: the run's terminal does not answer.");
+    }
+    run.state = 'running';
+    run.message = `Rolling back${why ? ` because ${why}` : ''} (asked by ${actor}).`;
+    this.save(run);
+    const done = run.steps.filter(
+      (s) => s.state === 'succeeded' && s.rollback && s.rollback.state !== 'succeeded',
+    );
+    for (const step of done.reverse()) {
+      const rb = step.rollback!;
+      rb.state = 'running';
+      this.saveStep(run, step);
+      a.step = new AbortController();
+      const result = await a.driver.exec(rb.command, {
+        timeoutMs: step.timeoutSeconds * 1000,
+        signal: a.step.signal,
+      });
+      if (this.closing) return;
+      rb.exitCode = result.exitCode;
+      rb.state = result.outcome === 'exited' && result.exitCode === 0 ? 'succeeded' : 'failed';
+      if (rb.state === 'succeeded') step.state = 'rolled_back';
+      this.saveStep(run, step);
+      if (rb.state === 'failed') {
+        const how =
+          result.outcome === 'exited' ? `exit ${result.exitCode}` : result.outcome.replace('_', ' ');
+        return this.finish(
+          a,
+          'failed',
+          `Rollback of ${stepLabel(step)} failed (${how}); the system may be partly rolled back. Check it in the run's terminal.`,
+        );
+      }
+    }
+    this.finish(a, 'rolled_back', `Rolled back ${done.length} step(s)${why ? ` after ${why}` : ''}.`);
+  }
+
+  private async stopNow(a: Active): Promise<void> {
+    if (a.stop === 'rollback') {
+      a.stop = null;
+      return this.rollback(a, a.stopActor);
+    }
+    const step = a.run.steps[a.run.currentStep];
+    if (step && (step.state === 'waiting_confirm' || step.state === 'waiting_manual')) {
+      step.state = 'pending';
+      this.o.store.saveStep(a.run.id, step);
+    }
+    this.finish(a, 'aborted', `Aborted by ${a.stopActor}${step ? ` at ${stepLabel(step)}` : ''}.`);
+  }
+
+  private ask(a: Active, kind: Ask, step: StoredStep | null, message: string): Promise<Answer> {
+    const run = a.run;
+    run.state = kind === 'resume' ? 'paused' : 'waiting';
+    run.message = message;
+    if (step) step.state = kind === 'manual' ? 'waiting_manual' : 'waiting_confirm';
+    if (step) this.o.store.saveStep(run.id, step);
+    this.save(run);
+    return new Promise<Answer>((resolve) => {
+      a.asking = {
+        kind,
+        answer: (answer) => {
+          a.asking = null;
+          if (!this.closing && answer.action !== 'abort' && answer.action !== 'rollback') {
+            run.state = answer.action === 'pause' ? 'paused' : 'running';
+            run.message = null;
+            this.save(run);
+          }
+          resolve(answer);
+        },
+      };
+    });
+  }
+
+  private skipCurrent(a: Active, actor = a.run.actor): void {
+    const run = a.run;
+    const step = run.steps[run.currentStep];
+    if (!step) return;
+    step.state = 'skipped';
+    step.endedAt = this.o.now();
+    step.check ??= { ok: true, detail: `Skipped by ${actor}.` };
+    this.o.store.saveStep(run.id, step);
+    run.currentStep++;
+    this.save(run);
+  }
+
+  private resetStep(step: StoredStep): void {
+    if (step.state === 'succeeded' || step.state === 'skipped') return;
+    step.state = 'pending';
+    step.endedAt = null;
+  }
+
+  private finish(a: Active, state: RunState, message: string | null): void {
+    if (this.closing) return;
+    const run = a.run;
+    run.state = state;
+    run.message = message;
+    if (state !== 'interrupted') run.endedAt = this.o.now();
+    if (state === 'succeeded') run.currentStep = run.stepCount;
+    this.save(run);
+  }
+
+  private saveStep(run: StoredRun, step: StoredStep): void {
+    if (this.closing) return;
+    this.o.store.saveStep(run.id, step);
+    this.save(run);
+  }
+
+  private save(run: StoredRun): void {
+    if (this.closing && activeStates.includes(run.state)) return;
+    run.updatedAt = this.o.now();
+    this.o.store.saveRun(run);
+    this.emit(run);
+  }
+
+  private emit(run: StoredRun): void {
+    this.o.bus.emit('runs.changed', toSummary(run));
+  }
+}
