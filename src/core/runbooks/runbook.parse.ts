@@ -326,6 +326,7 @@ function parseSteps(
       rollbackSeen = true;
     }
     checkTemplate(r, f.get('guidance'), `${path}.guidance`, guidance, declared, false);
+    checkTemplate(r, f.get('title'), `${path}.title`, title, declared, false);
     if (onFailure === 'rollback' && !rollbackSeen) {
       r.problem(
         f.get('on_failure'),

@@ -25,6 +25,8 @@ export interface EndpointBinding {
   version: string;
   /** A node the endpoint runs on, for node-level runbooks. */
   node?: string | null;
+  /** Versions served together (Endpoint.group): a KServe endpoint's InferenceService name. */
+  group?: string | null;
 }
 
 export interface RenderedParam {
@@ -117,7 +119,7 @@ export function renderRunbook(
     return {
       idx,
       id: s.id,
-      title: s.title,
+      title: substitute(s.title, valueOf),
       guidance: substitute(s.guidance, valueOf),
       kind: s.kind,
       command: shell(s.command),
@@ -142,9 +144,9 @@ function resolve(
     const bound =
       p.bind === 'endpoint'
         ? e.id
-        : p.bind === 'node'
-          ? (e.node ?? null)
-          : (e[p.bind] as string | null | undefined);
+        : p.bind === 'node' || p.bind === 'group'
+          ? (e[p.bind] ?? null)
+          : e[p.bind];
     if (bound !== null && bound !== undefined && bound !== '') return { value: bound, from: 'endpoint' };
   }
   if (p.default !== null) return { value: String(p.default), from: 'default' };

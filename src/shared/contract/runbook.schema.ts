@@ -17,6 +17,8 @@ export const runbookBindingSchema = z.enum([
   'model',
   'version',
   'node',
+  /** Versions served together: the InferenceService of a KServe endpoint (Endpoint.group). */
+  'group',
 ]);
 
 export const runbookParamSchema = z.object({
