@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Endpoint } from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
 import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
+import { until } from '../support/until';
 
 /**
  * The Endpoints table and the endpoint detail end to end (issue 4): the built console WITH its
@@ -14,27 +15,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Polls a condition (an API answer, a page state) until it holds; never a fixed sleep. */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const listEndpoints = async (fleet: RunningConsole) =>
   (await fleet.call<{ total: number; items: Endpoint[] }>('fleet.endpoints', { limit: 20_000 })).items;

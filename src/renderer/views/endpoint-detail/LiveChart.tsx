@@ -168,6 +168,7 @@ export function LiveChart(props: LiveChartProps) {
   }, [defsKey, thresholdKey, rangeMs, axes.join('|')]);
 
   // Full fetch on shape change, then the live tail every pollMs unless paused.
+  const loads = useRef(0);
   useEffect(() => {
     let cancelled = false;
     let inFlight = false;
@@ -203,6 +204,11 @@ export function LiveChart(props: LiveChartProps) {
         box.current.dataset.lastValue = last ? String(last[1]) : '';
         box.current.dataset.lastAt = last ? String(last[0]) : '';
         box.current.dataset.points = String(primary?.length ?? 0);
+        // For people debugging and for the e2e tests: how many series are drawn, how many loads ran.
+        box.current.dataset.series = String(
+          defs.filter((d) => (windows.get(d.id)?.points.length ?? 0) > 0).length,
+        );
+        box.current.dataset.loads = String(++loads.current);
       }
     };
 
