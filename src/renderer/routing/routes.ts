@@ -14,6 +14,10 @@ export const viewIds = [
   'endpoint-detail',
   'spend',
   'terminal',
+  'runbooks',
+  'runbook-detail',
+  'runs',
+  'run-detail',
 ] as const;
 export type ViewId = (typeof viewIds)[number];
 
@@ -35,6 +39,11 @@ const viewPaths: Record<ViewId, string> = {
   spend: 'spend',
   // `#/terminal/<sessionId>` opens that tab; the id is read from the address (views/terminal/terminal-url.ts).
   terminal: 'terminal',
+  // Runbooks and their runs (issue 5); ids come from the address (views/runbooks/runbooks-url.ts).
+  runbooks: 'runbooks',
+  'runbook-detail': 'runbooks/:id',
+  runs: 'runs',
+  'run-detail': 'runs/:id',
 };
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
@@ -61,6 +70,8 @@ export function parseRoute(hash: string): Route {
   // `#/endpoints/<id>`: ids hold ':' and may be percent-encoded, so one segment after the prefix.
   if (segments.length === 2 && segments[0] === 'endpoints') return { view: 'endpoint-detail' };
   if (segments.length === 2 && segments[0] === 'terminal') return { view: 'terminal' };
+  if (segments.length === 2 && segments[0] === 'runbooks') return { view: 'runbook-detail' };
+  if (segments.length === 2 && segments[0] === 'runs') return { view: 'run-detail' };
   return { view: 'not-found', path: `/${joined}` };
 }
 

@@ -9,6 +9,7 @@ import {
   fleetView,
   navViews,
   railEntryOf,
+  runbooksView,
   sourcesView,
   spendView,
   terminalView,
@@ -18,6 +19,7 @@ import { SpendIcon } from '../views/spend/spend-icons';
 import { EndpointsIcon } from '../views/endpoints/endpoint-icons';
 import { FleetIcon } from '../views/fleet/fleet-icons';
 import { TerminalIcon } from '../views/terminal/terminal-icons';
+import { RunbooksIcon } from '../views/runbooks/runbook-icons';
 
 const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   fleet: FleetIcon,
@@ -30,6 +32,10 @@ const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   'endpoint-detail': EndpointsIcon,
   spend: SpendIcon,
   terminal: TerminalIcon,
+  runbooks: RunbooksIcon,
+  'runbook-detail': RunbooksIcon,
+  runs: RunbooksIcon,
+  'run-detail': RunbooksIcon,
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -49,6 +55,8 @@ export function NavRail() {
   // "Spend" right after "Endpoints" (or "Fleet").
   const spendAt = Math.max(base.indexOf(endpointsView), fleetAt);
   base.splice(spendAt >= 0 ? spendAt + 1 : base.length, 0, spendView);
+  // "Runbooks" right after "Spend": the on-call path is fleet -> endpoint -> runbook.
+  base.splice(base.indexOf(spendView) + 1, 0, runbooksView);
   // "Terminal" last of the work views, before Sources: where on-call work ends up.
   base.push(terminalView);
   const entries = demoRunning ? [...base, sourcesView, demoView] : [...base, sourcesView];

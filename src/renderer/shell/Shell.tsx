@@ -10,6 +10,10 @@ import { NotFoundView } from '../views/NotFoundView';
 import { SettingsView } from '../views/SettingsView';
 import { SpendView } from '../views/spend/SpendView';
 import { TerminalView } from '../views/terminal/TerminalView';
+import { RunbookDetailView } from '../views/runbooks/RunbookDetailView';
+import { RunbooksView } from '../views/runbooks/RunbooksView';
+import { RunHistoryView } from '../views/runbooks/RunHistoryView';
+import { RunView } from '../views/runbooks/RunView';
 import { AddSourceView } from '../views/sources/AddSourceView';
 import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
@@ -42,6 +46,14 @@ function CurrentView() {
       return <SpendView />;
     case 'terminal':
       return <TerminalView />;
+    case 'runbooks':
+      return <RunbooksView />;
+    case 'runbook-detail':
+      return <RunbookDetailView />;
+    case 'runs':
+      return <RunHistoryView />;
+    case 'run-detail':
+      return <RunView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }

@@ -47,7 +47,9 @@ export const railEntryOf = (view: ViewId | 'not-found'): ViewId | null =>
       ? 'sources'
       : view === 'endpoint-detail'
         ? 'endpoints'
-        : view;
+        : view === 'runbook-detail' || view === 'runs' || view === 'run-detail'
+          ? 'runbooks'
+          : view;
 
 /** Spend over time, unit costs, GPU-hours and the projected month (issue 4); after Endpoints. */
 export const spendView: ViewEntry = { id: 'spend', label: 'Spend', title: 'Spend', shortcut: '' };
@@ -59,3 +61,6 @@ export const terminalView: ViewEntry = {
   title: 'Terminal',
   shortcut: 'Ctrl+`',
 };
+
+/** Runbooks (issue 5): the library, one runbook, a run and the run history share one rail entry. */
+export const runbooksView: ViewEntry = { id: 'runbooks', label: 'Runbooks', title: 'Runbooks', shortcut: '' };

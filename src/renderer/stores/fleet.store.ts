@@ -7,6 +7,7 @@ import { createFleetDataSlice } from './fleet-data.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createSourcesSlice } from './sources.slice';
 import { createSpendSlice } from './spend.slice';
+import { createRunbooksSlice } from './runbooks.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createTerminalsSlice } from './terminals.slice';
 import { createUiSlice } from './ui.slice';
@@ -25,6 +26,7 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createSpendSlice(deps)(...a),
     ...createEndpointDetailSlice(deps)(...a),
     ...createTerminalsSlice(deps)(...a),
+    ...createRunbooksSlice(deps)(...a),
   }));
 }
 

@@ -8,6 +8,7 @@ import type { SettingsSlice } from './settings.slice';
 import type { SourcesSlice } from './sources.slice';
 import type { SpendSlice } from './spend.slice';
 import type { TerminalsSlice } from './terminals.slice';
+import type { RunbooksSlice } from './runbooks.slice';
 import type { UiSlice } from './ui.slice';
 
 export type FleetState = AppSlice &
@@ -18,7 +19,8 @@ export type FleetState = AppSlice &
   FleetDataSlice &
   SpendSlice &
   EndpointDetailSlice &
-  TerminalsSlice;
+  TerminalsSlice &
+  RunbooksSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

@@ -4,6 +4,7 @@ import { sloForModel } from '../../../shared/fleet/slo';
 import { formatMetric } from '../../../shared/fleet/format';
 import { useFleet } from '../../stores/fleet.store';
 import { ViewHeader } from '../ViewHeader';
+import { EndpointRunbooks } from '../runbooks/EndpointRunbooks';
 import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
 import { HealthBadge } from '../endpoints/endpoint-icons';
 import { freshnessWords } from '../endpoints/freshness-words';
@@ -159,6 +160,7 @@ export function EndpointDetailView() {
           ⚠ Missing source metrics (shown as gaps, not zeros): {endpoint.missingMetrics.join(', ')}
         </p>
       ) : null}
+      <EndpointRunbooks endpointId={id} health={endpoint.health.status} />
       <div className="chart-grid">
         {specs.map((p) => (
           <LiveChart

@@ -1,0 +1,216 @@
+import { useEffect, useState } from 'react';
+import '../../styles/sources.css';
+import '../../styles/runbooks.css';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { SpinnerIcon } from '../../components/icons';
+import { formatClock, formatDate } from '../../format/display-format';
+import { useFleet } from '../../stores/fleet.store';
+import { useLocationHash } from '../endpoints/use-address';
+import { useNow } from '../sources/use-now';
+import { TerminalPane } from '../terminal/TerminalPane';
+import { ViewHeader } from '../ViewHeader';
+import { ConfirmRunActionDialog, ConfirmStepDialog } from './ConfirmDialogs';
+import { CurrentStepPanel } from './CurrentStepPanel';
+import { RunControls } from './RunControls';
+import { RunNotes } from './RunNotes';
+import { RunStepList } from './RunStepList';
+import { isLive, runStateWords } from './run-words';
+import { runIdOf } from './runbooks-url';
+
+/** `#/runs/<runId>`: a run beside its terminal, followed live through runs.changed. */
+export function RunView() {
+  const [hash] = useLocationHash();
+  const id = runIdOf(hash) ?? '';
+  const openRun = useFleet((s) => s.openRun);
+  const run = useFleet((s) => (s.runId === id ? s.run : null));
+  const state = useFleet((s) => s.runState);
+  const error = useFleet((s) => s.runError);
+  const actionError = useFleet((s) => s.runActionError);
+  const pending = useFleet((s) => s.runPending);
+  const control = useFleet((s) => s.controlRun);
+  const loadRunbook = useFleet((s) => s.loadRunbook);
+  const runbook = useFleet((s) => (run && s.runbook?.id === run.runbookId ? s.runbook : null));
+  const endpoint = useFleet((s) => (run?.endpointId ? s.endpoints.get(run.endpointId) : undefined));
+  const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
+  const [asking, setAsking] = useState<'abort' | 'rollback' | null>(null);
+  // The step whose confirmation dialog was put aside with "Not yet"; it opens by itself for any other.
+  const [deferred, setDeferred] = useState<number | null>(null);
+  const now = useNow(1000, run !== null && isLive(run.state));
+
+  useEffect(() => (id ? openRun(id) : undefined), [id, openRun]);
+  const runbookId = run?.runbookId;
+  useEffect(() => {
+    if (runbookId) void loadRunbook(runbookId);
+  }, [runbookId, loadRunbook]);
+
+  if (!run) {
+    return (
+      <section className="view" data-testid={state === 'not-found' ? 'run-not-found' : 'run-loading'}>
+        <p className="breadcrumb">
+          <a className="link" href="#/runs">
+            Run history
+          </a>
+        </p>
+        <ViewHeader title={state === 'not-found' ? 'Run not found' : 'Run'} />
+        {error ? (
+          <ErrorNotice title={`Could not open run ${id}`} error={error} testId="run-error" />
+        ) : (
+          <p className="panel-loading">
+            <SpinnerIcon className="spin" /> Loading…
+          </p>
+        )}
+      </section>
+    );
+  }
+
+  const words = runStateWords[run.state];
+  const step = run.steps[run.currentStep] ?? null;
+  const done = Math.min(run.currentStep, run.stepCount);
+  const confirming = step?.state === 'waiting_confirm' && run.state === 'waiting' && deferred !== step.idx;
+  const endpointName = endpoint?.name ?? run.endpointId;
+
+  return (
+    <section
+      className="view view-wide rb-run"
+      data-testid="view-run"
+      data-run-id={run.id}
+      data-state={run.state}
+    >
+      <p className="breadcrumb">
+        <a className="link" href="#/runs">
+          Run history
+        </a>{' '}
+        ›{' '}
+        <a className="link" href={`#/runbooks/${encodeURIComponent(run.runbookId)}`}>
+          {run.runbookTitle}
+        </a>
+      </p>
+      <ViewHeader
+        title={run.runbookTitle}
+        subtitle={
+          <span className="rb-detail-sub">
+            <span className={`rb-state tone-${words.tone}`} data-testid="run-state">
+              {run.state === 'running' ? <SpinnerIcon className="spin" /> : null}
+              {words.label}
+            </span>
+            {run.dryRun ? <span className="rb-chip">dry run</span> : null}
+            {run.readOnly ? <span className="rb-chip">read-only</span> : null}
+            <span className="muted">
+              {endpointName ? `${endpointName} · ` : ''}
+              {run.actor} · started {formatDate(run.startedAt)} {formatClock(run.startedAt, timeFormat)}
+              {run.endedAt ? ` · ended ${formatClock(run.endedAt, timeFormat)}` : ''}
+            </span>
+          </span>
+        }
+        actions={
+          <RunControls
+            run={run}
+            pending={pending}
+            onAction={(action) => void control(action)}
+            onAsk={setAsking}
+          />
+        }
+      />
+      <div
+        className="rb-progress"
+        role="progressbar"
+        aria-label="Steps done"
+        aria-valuemin={0}
+        aria-valuemax={run.stepCount}
+        aria-valuenow={done}
+        data-testid="run-progress"
+      >
+        <span
+          className="rb-progress-bar"
+          style={{ width: `${run.stepCount ? (done / run.stepCount) * 100 : 0}%` }}
+        />
+        <span className="rb-progress-words">
+          {run.currentStep >= run.stepCount
+            ? `All ${run.stepCount} steps`
+            : `Step ${run.currentStep + 1} of ${run.stepCount}`}
+        </span>
+      </div>
+      {run.state === 'interrupted' ? (
+        <div className="notice rb-interrupted" role="alert" data-testid="run-interrupted">
+          <div className="notice-body">
+            <p className="notice-title">This run was interrupted</p>
+            <p>{run.message ?? 'The console stopped while the run was going.'}</p>
+            <p className="notice-hint">
+              Resume continues from step {Math.min(run.currentStep + 1, run.stepCount)}, after the last
+              completed one.
+            </p>
+            <div className="notice-actions">
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={pending !== null}
+                onClick={() => void control('resume')}
+                data-testid="run-interrupted-resume"
+              >
+                Resume
+              </button>
+            </div>
+          </div>
+        </div>
+      ) : run.message ? (
+        <p className={`rb-run-message tone-${words.tone}`} data-testid="run-message">
+          {run.message}
+        </p>
+      ) : null}
+      {actionError ? (
+        <ErrorNotice title="That did not work" error={actionError} testId="run-action-error" />
+      ) : null}
+      {error && state === 'ready' ? (
+        <ErrorNotice title="Showing the last known state" error={error} testId="run-refresh-error" />
+      ) : null}
+      <div className="rb-run-grid">
+        <div className="rb-run-side">
+          {step ? (
+            <CurrentStepPanel
+              run={run}
+              step={step}
+              guidance={runbook?.steps[step.idx]?.guidance ?? null}
+              pending={pending}
+              onAction={(action) => void control(action)}
+              onReview={() => setDeferred(null)}
+            />
+          ) : null}
+          <RunStepList run={run} now={now} />
+          <RunNotes run={run} />
+        </div>
+        <div className="rb-run-terminal" data-testid="run-terminal">
+          {run.terminalId ? (
+            <TerminalPane sessionId={run.terminalId} />
+          ) : (
+            <p className="muted rb-no-terminal">
+              {run.dryRun ? 'A dry run opens no terminal.' : 'This run has no terminal (yet).'}
+            </p>
+          )}
+        </div>
+      </div>
+      {confirming && step ? (
+        <ConfirmStepDialog
+          step={step}
+          endpoint={endpointName}
+          pending={pending === 'confirm'}
+          onConfirm={() => void control('confirm')}
+          onClose={() => setDeferred(step.idx)}
+        />
+      ) : null}
+      {asking ? (
+        <ConfirmRunActionDialog
+          action={asking}
+          rollbacks={run.steps.flatMap((s) =>
+            s.rollback && s.state === 'succeeded' ? [s.rollback.command] : [],
+          )}
+          pending={pending === asking}
+          onConfirm={() => {
+            setAsking(null);
+            void control(asking);
+          }}
+          onClose={() => setAsking(null)}
+        />
+      ) : null}
+    </section>
+  );
+}
