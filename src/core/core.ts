@@ -14,6 +14,7 @@ import { createSecretStore, localFileCipher, type SecretCipher } from './secrets
 import { listContexts, providerFactories } from './providers/registry';
 import { SpendService, spendHandlers } from './spend/spend.service';
 import { createTerminalPlane } from './terminal/terminal-plane';
+import type { TerminalStreams } from './terminal/terminal.types';
 import { createRunbookPlane } from './runbooks/runbook-plane';
 
 export interface CoreOptions {
@@ -40,6 +41,8 @@ export interface CoreOptions {
   tickMs?: number;
   /** The clock (tests drive time explicitly). */
   now?: () => number;
+  /** node-pty for this runtime (the desktop host passes its Electron build); default 'node-pty'. */
+  nodePtyPath?: string;
 }
 
 /** What a host holds: one call path, one event stream, one shutdown. */
@@ -57,6 +60,8 @@ export interface Core {
   useDemo(demo: { sources: Array<Omit<SourceDefinition, 'builtIn'>>; control: DemoControl }): void;
   /** Where the `fleetdeck` command line in a terminal reaches this core; hosts set it once they listen. */
   setCliAccess(access: { url: string; token: string } | null): void;
+  /** Terminal session streams (the console's WebSocket, the desktop's IPC attach to them). */
+  readonly terminalStreams: TerminalStreams;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,10 @@ export function startCore(options: CoreOptions): Core {
     log,
     bus,
     dataDir: options.dataDir,
+    // Beside resources/: the repo's bin/ (the `fleetdeck` command line), first on a terminal's PATH.
+    binDir: resolve(import.meta.dirname, '..', '..', 'bin'),
+    endpoint: (id) => plane.fleet.endpoint(id),
+    ...(options.nodePtyPath ? { nodePtyPath: options.nodePtyPath } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const runbooks = createRunbookPlane({
@@ -173,6 +182,7 @@ export function startCore(options: CoreOptions): Core {
     userSourceCount: () => plane.sources.userSourceCount(),
     useDemo: (demo) => plane.useDemo(demo),
     setCliAccess: (access) => terminals.setCliAccess(access),
+    terminalStreams: terminals.streams,
     async close() {
       if (closed) return;
       closed = true;

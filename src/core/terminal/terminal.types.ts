@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import type { TerminalSession, terminalOpenArgsSchema } from '../../shared/contract/terminal.schema';
+import type {
+  TerminalClientFrame,
+  TerminalServerFrame,
+  TerminalSession,
+  terminalOpenArgsSchema,
+} from '../../shared/contract/terminal.schema';
 
 export type TerminalOpenArgs = z.output<typeof terminalOpenArgsSchema>;
 
@@ -8,7 +13,12 @@ export type TerminalOpenArgs = z.output<typeof terminalOpenArgsSchema>;
  * contract commands and the per-session stream instead.
  */
 export interface TerminalHost {
-  /** Starts a shell in a PTY in the fleet context. `argv` replaces the login shell (runbook runs use bash). */
+  /**
+   * Starts a shell in a PTY in the fleet context. `argv` replaces the login shell (runbook runs
+   * use bash); it runs as given with the fleet environment (a `-l` there re-reads /etc/profile,
+   * which resets PATH on Debian and Ubuntu). The PTY may start a moment later, once the login
+   * shell's environment is known; input written before that is kept and sent in order.
+   */
   open(args: TerminalOpenArgs & { argv?: readonly string[] }, actor: string): TerminalSession;
   get(id: string): TerminalSession | null;
   /** Sends keystrokes / a command line to the PTY. */
@@ -19,4 +29,30 @@ export interface TerminalHost {
   /** The seq of the last transcript chunk written for the session (-1 before any), to bracket a step. */
   transcriptSeq(id: string): number;
   close(id: string): void;
+}
+
+/** One attached view as the core sees it: where frames go, and how the host ends it. */
+export interface TerminalPeer {
+  send(frame: TerminalServerFrame): void;
+  /** Ends the transport (WebSocket close code / IPC end message); `reason` is for people. */
+  end(code: number, reason: string): void;
+}
+
+/** What the host hands the core for each frame the client sent, and when the transport went away. */
+export interface TerminalConnection {
+  receive(frame: TerminalClientFrame): void;
+  /** The transport closed: flow control is released (the PTY is never left paused). */
+  detach(): void;
+}
+
+export type TerminalConnectResult =
+  { ok: true; connection: TerminalConnection } | { ok: false; code: number; reason: string };
+
+/**
+ * The per-session stream, for the hosts (console WebSocket, desktop IPC). `connect` consumes the
+ * single-use attach token from `terminal.attach`; the scrollback arrives as one 'replay' frame,
+ * then live 'data' frames. A new connection replaces the previous one, which gets 'closed'.
+ */
+export interface TerminalStreams {
+  connect(sessionId: string, attachToken: string, peer: TerminalPeer): TerminalConnectResult;
 }
