@@ -3,7 +3,8 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // One build produces everything a user runs:
-//   out/main      Electron main (index.js), the browser console host (console.js)
+//   out/main      Electron main (index.js), the browser console host (console.js), the
+//                 `fleetdeck` command line (cli.js, started by bin/fleetdeck)
 //   out/preload   the sandboxed preload bridge
 //   out/renderer  the UI, loaded by Electron from file:// and served by the console host
 // Native and runtime dependencies stay external so the console host runs on plain Node.
@@ -15,6 +16,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),
           console: resolve(import.meta.dirname, 'src/server/console.main.ts'),
+          cli: resolve(import.meta.dirname, 'src/cli/fleetdeck.main.ts'),
         },
       },
     },

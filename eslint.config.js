@@ -88,6 +88,27 @@ export default tseslint.config(
     ),
   },
   {
+    // The desktop host offers the console's /api/v1 surface on loopback so the fleetdeck command
+    // line reaches it too (issue 5): this one file may start the console server; no other file in
+    // electron/ may import src/server, and nothing may import the console host's entry.
+    files: ['electron/main/cli-access.ts'],
+    rules: forbid(
+      [layer('renderer'), 'The desktop host loads the built renderer; it must not import its source.'],
+      ['(^|/)console\\.main(\\.ts)?$', 'The desktop host must not import the console host entry.'],
+    ),
+  },
+  {
+    // The command line is a client of /api/v1: the contract, and the core's data-dir and version
+    // helpers only (it never opens the database or starts services).
+    files: ['src/cli/**/*.ts'],
+    rules: forbid(
+      ['^electron$', 'The command line runs without Electron.'],
+      [layer('electron'), 'The command line must not import the desktop host.'],
+      [layer('renderer'), 'The command line must not import the renderer.'],
+      [layer('demo'), 'The command line must not import the demo fleet.'],
+    ),
+  },
+  {
     files: ['src/demo/**/*.ts'],
     rules: forbid(
       ['^electron$', 'The demo fleet runs without Electron.'],

@@ -4,6 +4,7 @@ import { StoreOpenError, resolveDataDir, startCore, type Core } from '../../src/
 import { demoSources, startDemoFleet, type DemoFleet } from '../../src/demo/demo-fleet';
 import { createAppOrigin } from './app-origin';
 import { appPaths, devServerUrl } from './app-paths';
+import { startCliAccess, type CliAccess } from './cli-access';
 import { forwardCoreEvents, registerCommandHandlers } from './ipc';
 import { chooseNativeBinding } from './native-binding';
 import { hardenWebContents, installSessionSecurity } from './security';
@@ -19,6 +20,8 @@ export interface DesktopAppOptions {
 export interface DesktopApp {
   readonly core: Core;
   readonly dataDir: string;
+  /** The loopback /api/v1 surface for the fleetdeck command line; null if it could not start. */
+  readonly cli: CliAccess | null;
   mainWindow(): BrowserWindow | null;
 }
 
@@ -107,6 +110,13 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
   installSessionSecurity(session.defaultSession, { appOrigin, log });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { appOrigin, log }));
   const removeCommandHandlers = registerCommandHandlers(core, appOrigin);
+  // Without it the app still works; only `fleetdeck` in terminals and shells cannot reach it.
+  const cli = await startCliAccess({ core, dataDir, rendererDir: paths.rendererDir }).catch(
+    (error: unknown) => {
+      log.warn('the fleetdeck command line cannot reach this app: no loopback API', { error: String(error) });
+      return null;
+    },
+  );
 
   openMainWindow = () => {
     const win = createMainWindow({ paths, devServerUrl: devUrl, dataDir, log });
@@ -153,8 +163,8 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     if (closing) return;
     closing = true;
     removeCommandHandlers();
-    core
-      .close()
+    (cli ? cli.close() : Promise.resolve())
+      .then(() => core.close())
       .then(() => demo?.close())
       .catch((error: unknown) => log.error('core did not close cleanly', { error: String(error) }))
       .finally(() => {
@@ -167,5 +177,5 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
   }
 
   openMainWindow();
-  return { core, dataDir, mainWindow: () => mainWindow };
+  return { core, dataDir, cli, mainWindow: () => mainWindow };
 }
