@@ -1,0 +1,211 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Endpoint, TerminalSession } from '../../src/shared/contract/index';
+import { openBrowser, screenshot } from './support/chromium';
+import { ensureBuilt, startConsole } from './support/console-host';
+
+/**
+ * The embedded terminal end to end (issue 5): the built console on a fresh data directory and a
+ * free port per test, Debian's Chromium, real PTYs running the login shell. The screen is read
+ * from xterm's own buffer (the pane puts the instance on its host element for this), so what is
+ * asserted is what xterm parsed, whichever renderer drew it. Nothing waits on time, only on
+ * conditions.
+ */
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function start(options: { demo?: boolean; colorScheme?: 'light' | 'dark' } = {}) {
+  const fleet = await startConsole({ demo: options.demo ?? false });
+  cleanups.push(() => fleet.dispose());
+  const browser = await openBrowser({ colorScheme: options.colorScheme ?? 'dark' });
+  cleanups.push(() => browser.close());
+  await browser.page.goto(fleet.url);
+  await browser.page.waitForSelector('[data-testid=status-bar][data-ready=true]');
+  return { fleet, browser, page: browser.page };
+}
+
+/** The visible pane (the active tab's). */
+const ACTIVE_PANE = '.terminal-panel:not([hidden]) [data-testid=terminal-pane]';
+
+/** The visible pane's screen and scrollback as lines, right-trimmed, from xterm's buffer. */
+const READ_LINES = `(() => {
+  const panes = [...document.querySelectorAll('[data-testid=terminal-pane]')].filter((p) => p.offsetParent !== null);
+  const host = panes[0]?.querySelector('[data-testid=terminal-host]');
+  const term = host?.xterm;
+  if (!term) return null;
+  const buffer = term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
+  return { lines, cursorLine: lines[buffer.baseY + buffer.cursorY] ?? '', session: panes[0].dataset.sessionId };
+})()`;
+
+interface Screen {
+  lines: string[];
+  cursorLine: string;
+  session: string;
+}
+const readScreen = (page: Page) => page.evaluate<Screen | null>(READ_LINES);
+
+/** Waits until a line of the visible terminal equals `text` exactly (not the command that printed it). */
+async function waitForLine(page: Page, text: string, timeoutMs = 30_000): Promise<Screen> {
+  return until(
+    `the line "${text}" in the terminal`,
+    async () => {
+      const screen = await readScreen(page);
+      return screen && screen.lines.some((l) => l.trim() === text) ? screen : null;
+    },
+    timeoutMs,
+  );
+}
+
+/** The visible pane is attached and its shell has printed a prompt: returns the prompt line. */
+async function waitForPrompt(page: Page): Promise<string> {
+  await page.waitForSelector(`.terminal-pane[data-state=live]`, { state: 'attached' });
+  const screen = await until('a shell prompt', async () => {
+    const s = await readScreen(page);
+    return s && s.cursorLine.trim() !== '' ? s : null;
+  });
+  return screen.cursorLine.trimEnd();
+}
+
+async function typeLine(page: Page, text: string) {
+  await page.locator(`${ACTIVE_PANE} [data-testid=terminal-host]`).first().click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+const activeSession = async (page: Page) => (await readScreen(page))?.session ?? '';
+
+describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 240_000 }, () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('opens a shell from the empty state, runs a command, stops a yes flood with Ctrl-C, survives a reload, and keeps several tabs', async () => {
+    const { fleet, page, browser } = await start();
+    await page.evaluate(`location.hash = '#/terminal'`);
+    await page.waitForSelector('[data-testid=terminal-empty]');
+    await screenshot(page, 'terminal-empty');
+
+    await page.click('[data-testid=terminal-empty-new]');
+    const prompt = await waitForPrompt(page);
+    const first = await activeSession(page);
+    expect(await page.evaluate<string>('location.hash')).toBe(`#/terminal/${first}`);
+
+    // A command's output, read from the screen: the typed line holds "$((6*7))", only bash's output holds 42.
+    await typeLine(page, 'echo fleet-$((6*7))');
+    await waitForLine(page, 'fleet-42');
+
+    // Output is text, never markup: a tag printed by a program stays characters on the screen.
+    await typeLine(page, "printf '<b id=injected>bold-%s</b>\\n' x");
+    await waitForLine(page, '<b id=injected>bold-x</b>');
+    expect(await page.locator('#injected').count()).toBe(0);
+
+    // `yes` floods the terminal; Ctrl-C must get through and the prompt come back.
+    await typeLine(page, 'yes');
+    await until('a screen full of y', async () => {
+      const s = await readScreen(page);
+      return s && s.lines.filter((l) => l === 'y').length > 100 ? s : null;
+    });
+    await page.keyboard.press('Control+C');
+    await until('the prompt back after Ctrl-C', async () => {
+      const s = await readScreen(page);
+      return s && s.cursorLine.trimEnd() === prompt ? s : null;
+    });
+    // And the shell takes commands again.
+    await typeLine(page, 'echo after-$((1+1))');
+    await waitForLine(page, 'after-2');
+    await screenshot(page, 'terminal-dark');
+
+    // A reload: the tab comes back from terminal.list, reattaches, and the scrollback is replayed.
+    await page.reload();
+    await page.waitForSelector(`[data-testid=terminal-tab][data-session-id="${first}"]`);
+    await waitForLine(page, 'fleet-42');
+    await waitForLine(page, 'after-2');
+    expect(await activeSession(page)).toBe(first);
+    await page.waitForSelector(`.terminal-pane[data-state=live]`, { state: 'attached' });
+    await typeLine(page, 'echo reattached-$((3*3))');
+    await waitForLine(page, 'reattached-9');
+
+    // A second tab is its own shell; the first keeps its screen.
+    await page.click('[data-testid=terminal-new-tab]');
+    await until('a second tab', async () => (await page.locator('[data-testid=terminal-tab]').count()) === 2);
+    await until('the second tab active', async () => {
+      const id = await activeSession(page);
+      return id !== '' && id !== first;
+    });
+    await waitForPrompt(page);
+    const second = await activeSession(page);
+    await typeLine(page, 'echo second-$((2+3))');
+    await waitForLine(page, 'second-5');
+    expect((await readScreen(page))?.lines.some((l) => l.trim() === 'fleet-42')).toBe(false);
+    await page.click(`[data-testid=terminal-tab][data-session-id="${first}"] [role=tab]`);
+    await until('the first tab active again', async () => (await activeSession(page)) === first);
+    await waitForLine(page, 'reattached-9');
+
+    // The core lists both as running; closing a running one asks first, then ends its shell.
+    const listed = await fleet.call<TerminalSession[]>('terminal.list');
+    expect(listed.filter((s) => s.state === 'running').map((s) => s.id)).toEqual(
+      expect.arrayContaining([first, second]),
+    );
+    await page.click(
+      `[data-testid=terminal-tab][data-session-id="${second}"] [data-testid=terminal-tab-close]`,
+    );
+    await page.waitForSelector('[data-testid=terminal-close-confirm]');
+    await page.click('[data-testid=terminal-close-yes]');
+    await until('one tab left', async () => (await page.locator('[data-testid=terminal-tab]').count()) === 1);
+    await until('the closed shell ended in the core', async () => {
+      const sessions = await fleet.call<TerminalSession[]>('terminal.list');
+      const closed = sessions.find((s) => s.id === second);
+      return !closed || closed.state === 'exited';
+    });
+
+    expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
+  });
+
+  it('"Open terminal here" on an endpoint gives a shell that knows the endpoint (light theme)', async () => {
+    const { fleet, page, browser } = await start({ demo: true, colorScheme: 'light' });
+    const endpoints = await until('the demo fleet', async () => {
+      const { items } = await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 100 });
+      return items.length > 0 ? items : null;
+    });
+    const endpoint = endpoints[0] as Endpoint;
+    await page.evaluate(
+      `location.hash = ${JSON.stringify(`#/endpoints/${encodeURIComponent(endpoint.id)}`)}`,
+    );
+    await page.click('[data-testid=open-terminal-here]');
+    await until('the terminal view', async () =>
+      (await page.evaluate<string>('location.hash')).startsWith('#/terminal/'),
+    );
+    await waitForPrompt(page);
+    const session = await activeSession(page);
+    const sessions = await fleet.call<TerminalSession[]>('terminal.list');
+    expect(sessions.find((s) => s.id === session)?.endpointId).toBe(endpoint.id);
+
+    await typeLine(page, 'echo "[$FLEETDECK_ENDPOINT]"');
+    await waitForLine(page, `[${endpoint.id}]`);
+    await screenshot(page, 'terminal-endpoint-light');
+    expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
+  });
+});
