@@ -539,8 +539,13 @@ export class RunEngine {
     run.message = null;
     this.saveStep(run, step);
 
+    // An exit code or output check may give the command less time than the step's timeout.
+    const limit =
+      step.checkDef && step.checkDef.kind !== 'metric'
+        ? Math.min(step.timeoutSeconds, step.checkDef.timeoutSeconds)
+        : step.timeoutSeconds;
     const result = await driver.exec(step.command!, {
-      timeoutMs: step.timeoutSeconds * 1000,
+      timeoutMs: limit * 1000,
       signal: a.step.signal,
     });
     if (this.closing) return null;
@@ -569,7 +574,7 @@ export class RunEngine {
         ok: false,
         detail:
           result.outcome === 'timed_out'
-            ? `Timed out after ${step.timeoutSeconds}s; Ctrl-C was sent.`
+            ? `Timed out after ${limit}s; Ctrl-C was sent.`
             : `Stopped by ${a.stopActor} (${a.stop ?? 'abort'}); Ctrl-C was sent.`,
       };
       this.saveStep(run, step);

@@ -60,20 +60,21 @@ const summaryOf = (rb: Runbook): RunbookSummary => ({
 
 /**
  * What a runbook's parameters can bind to on an endpoint. For Kubernetes sources the cluster id
- * is the kubeconfig context (the demo's clusters are contexts of the demo kubeconfig); the
- * workload is the Deployment or InferenceService the endpoint was read from.
+ * is the kubeconfig context (the demo's clusters are contexts of the demo kubeconfig). The
+ * Deployment is known only when the endpoint was read from one; a KServe endpoint's revision
+ * Deployment is not in the record, so `deployment` falls back to the parameter's default or --var.
  */
 export function bindingFor(endpoint: Endpoint): EndpointBinding {
-  const workload = ['Deployment', 'StatefulSet', 'InferenceService'].includes(endpoint.target.kind);
   return {
     id: endpoint.id,
     cluster: endpoint.cluster,
     context: endpoint.cluster,
     namespace: endpoint.namespace,
-    deployment: workload ? endpoint.target.name : null,
+    deployment: endpoint.target.kind === 'Deployment' ? endpoint.target.name : null,
     model: endpoint.model,
     version: endpoint.version,
     node: endpoint.nodes[0] ?? null,
+    group: endpoint.group,
   };
 }
 
