@@ -1,6 +1,6 @@
 import { startCore, type Core } from '../../../src/core/core';
 import { silentLogger } from '../../../src/core/log/logger';
-import type { Run } from '../../../src/shared/contract/runbook.schema';
+import type { Run, RunSummary } from '../../../src/shared/contract/runbook.schema';
 import { freshDir } from '../../support/tmp';
 import { writeFixtureRunbooks } from './run-fixtures';
 
@@ -41,7 +41,7 @@ export async function startRunCore(): Promise<RunCore> {
         }
       };
       const off = core.subscribe((m) => {
-        if (m.event === 'runs.changed' && m.payload.id === id) void check().catch(fail);
+        if (m.event === 'runs.changed' && (m.payload as RunSummary).id === id) void check().catch(fail);
       });
       const timer = setTimeout(
         () => fail(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last, null, 1)}`)),
