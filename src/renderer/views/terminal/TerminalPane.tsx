@@ -97,7 +97,11 @@ export function TerminalPane({ sessionId, active = true, onRestarted, onTitle }:
     const screen = screenRef.current;
     if (!screen) return;
     screen.setActive(active);
-    if (active && !searching) screen.focus();
+    if (!active || searching) return;
+    // After the shell has moved focus to the new view's heading (it does so once children have
+    // mounted): in a terminal view the keys are for the terminal.
+    const frame = requestAnimationFrame(() => screen.focus());
+    return () => cancelAnimationFrame(frame);
   }, [active, sessionId, searching]);
 
   const getScreen = useCallback(() => screenRef.current, []);
