@@ -101,7 +101,7 @@ export function renderRunbook(
   if (errors.length > 0) {
     throw new FleetError({
       code: 'bad_request',
-      message: `Bad parameter${errors.length > 1 ? 's' : ''}: ${errors.join('; ')}.`,
+      message: `Bad parameter${errors.length > 1 ? 's' : ''}: ${errors.map((e) => e.replace(/\.$/, '')).join('; ')}.`,
       where,
       hint: 'Fix the values and render again; a dry run shows every command before anything runs.',
     });
