@@ -8,9 +8,10 @@ import { EventsSocket } from './events-socket';
 import { minimalHeaders, securityHeaders, sendError, sendPage, sendText } from './http-responses';
 import { RequestGuard } from './request-guard';
 import { StaticFiles } from './static-files';
+import { TerminalSocket } from './terminal-socket';
 
-/** The part of the core the console host uses; tests may pass a stand-in. */
-export type ConsoleCore = Pick<Core, 'call' | 'subscribe' | 'log'>;
+/** The part of the core the console host uses; tests may pass a stand-in (without terminals). */
+export type ConsoleCore = Pick<Core, 'call' | 'subscribe' | 'log'> & Partial<Pick<Core, 'terminalStreams'>>;
 
 export interface ConsoleServerOptions {
   core: ConsoleCore;
@@ -77,6 +78,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
   });
+  const terminals = core.terminalStreams
+    ? new TerminalSocket({ streams: core.terminalStreams, guard, token, cookieName, warn })
+    : null;
 
   let closing = false;
   let inFlight = 0;
@@ -196,13 +200,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     if (closing) return socket.destroy();
-    let pathname: string;
+    let url: URL;
     try {
-      pathname = new URL(req.url ?? '/', 'http://console.invalid').pathname;
+      url = new URL(req.url ?? '/', 'http://console.invalid');
     } catch {
       return socket.destroy();
     }
-    events.handleUpgrade(req, socket, head, pathname);
+    if (terminals && TerminalSocket.handles(url.pathname))
+      return terminals.handleUpgrade(req, socket, head, url);
+    events.handleUpgrade(req, socket, head, url.pathname);
   });
 
   server.on('clientError', (_error, socket) => {
@@ -223,7 +229,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         closing = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await events.close(Math.min(graceMs, 2000));
+        await Promise.all([events.close(Math.min(graceMs, 2000)), terminals?.close(Math.min(graceMs, 2000))]);
         if (inFlight > 0) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, graceMs);

@@ -97,6 +97,9 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
 
+  // The `fleetdeck` command line in a Fleetdeck terminal reaches this console with these.
+  core.setCliAccess({ url: server.origin, token: server.token });
+
   // Last resort for an unexpected exit; the orderly path below removes it too.
   process.on('exit', () => removeConsoleFile(dataDir));
   try {
