@@ -1,3 +1,4 @@
+import { request, type Dispatcher } from 'undici';
 import { commands, type CommandArgs, type CommandName, type CommandResult } from '../shared/contract/index';
 import { describeIssues } from '../shared/contract/validate';
 import type { ErrorCode, FleetErrorBody } from '../shared/errors/fleet-error';
@@ -35,13 +36,16 @@ export class ConsoleClient {
         'see `fleetdeck help`',
       );
 
-    let response: Response;
+    // undici.request rather than fetch: fetch refuses some ports outright (the "bad ports" list)
+    // and hides the socket error's code, which is what tells "not running" from "timed out".
+    let response: Dispatcher.ResponseData;
     try {
-      response = await fetch(`${this.access.origin}/api/v1/${name}`, {
+      response = await request(`${this.access.origin}/api/v1/${name}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.access.token}`, 'content-type': 'application/json' },
         body: JSON.stringify(parsed.data),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        headersTimeout: REQUEST_TIMEOUT_MS,
+        bodyTimeout: REQUEST_TIMEOUT_MS,
       });
     } catch (error) {
       throw this.unreachable(error);
@@ -50,11 +54,12 @@ export class ConsoleClient {
     type Envelope = { ok?: boolean; result?: unknown; error?: FleetErrorBody };
     let body: Envelope | null;
     try {
-      body = (await response.json()) as Envelope | null;
+      body = (await response.body.json()) as Envelope | null;
     } catch {
       body = null;
     }
-    if (response.status === 401) throw this.badToken();
+    const status = response.statusCode;
+    if (status === 401) throw this.badToken();
     if (body?.ok === true) return body.result as CommandResult<N>;
     if (body?.ok === false && body.error) {
       const error = body.error;
@@ -68,8 +73,8 @@ export class ConsoleClient {
       );
     }
     throw new CliError(
-      response.status === 403 ? 'refused' : 'failed',
-      `${this.access.origin} answered ${name} with HTTP ${response.status} and no Fleetdeck reply`,
+      status === 403 ? 'refused' : 'failed',
+      `${this.access.origin} answered ${name} with HTTP ${status} and no Fleetdeck reply`,
       `check that ${this.access.via} points at a Fleetdeck console`,
     );
   }
@@ -85,12 +90,13 @@ export class ConsoleClient {
   }
 
   private unreachable(error: unknown): CliError {
-    const cause = (error as { cause?: { code?: string } })?.cause;
-    const name = (error as Error)?.name;
+    const code = (error as { code?: string })?.code;
     const reason =
-      name === 'TimeoutError'
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
+      code === 'UND_ERR_CONNECT_TIMEOUT'
         ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
-        : (cause?.code ?? (error as Error)?.message ?? 'unknown error');
+        : (code ?? (error as Error)?.message ?? 'unknown error');
     return new CliError(
       'unreachable',
       `cannot reach the Fleetdeck console at ${this.access.origin} (${reason}; from ${this.access.via})`,

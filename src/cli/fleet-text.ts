@@ -4,7 +4,10 @@ import { clock, span } from './time-text';
 /** "live, updated 5 s ago", "stale since 14:02:10", "offline since ...", "no data yet". */
 export function describeFreshness(freshness: Freshness, now: number): string {
   if (freshness.at === null) return freshness.state === 'unknown' ? 'no data yet' : freshness.state;
-  if (freshness.state === 'live') return `live, updated ${span(now - freshness.at)} ago`;
+  if (freshness.state === 'live')
+    return now - freshness.at < 1000
+      ? 'live, updated just now'
+      : `live, updated ${span(now - freshness.at)} ago`;
   if (freshness.state === 'unknown') return `unknown, last data at ${clock(freshness.at)}`;
   return `${freshness.state} since ${clock(freshness.at)}`;
 }
