@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../../../src/core/runbooks/runbook.parse';
+import { renderRunbook } from '../../../../src/core/runbooks/runbook.render';
 
 /** A small valid runbook; tests break one thing at a time. */
 const valid = `apiVersion: fleetdeck.io/v1
@@ -283,5 +285,28 @@ describe('parseRunbook', () => {
   it('refuses an empty file and a file that is a list', () => {
     expect(parse('').problems[0]).toMatchObject({ line: 1, column: 1 });
     expect(parse('- a\n- b\n').problems[0]!.message).toMatch(/must be a mapping/);
+  });
+});
+
+describe('docs/runbooks.md', () => {
+  it('has a complete example that parses and renders as documented', () => {
+    const doc = readFileSync(new URL('../../../../docs/runbooks.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(apiVersion[\s\S]*?)```/.exec(doc)![1]!;
+    const { runbook, problems } = parseRunbook(example, 'docs/runbooks.md', 'builtin');
+    expect(problems).toEqual([]);
+    const rendered = renderRunbook(runbook!, {
+      vars: {},
+      endpoint: {
+        id: 'prod-us-east:llm:llama-8b-chat',
+        cluster: 'prod-us-east',
+        context: 'prod-us-east',
+        namespace: 'llm',
+        deployment: 'llama-8b-chat',
+        model: 'llama-3.1-8b-instruct',
+        version: 'v1',
+      },
+    });
+    const shown = /```sh\n(.*)\n```/.exec(doc)![1];
+    expect(rendered.steps[1]!.command).toBe(shown);
   });
 });
