@@ -165,7 +165,7 @@ export interface Placeholder {
   inner: string;
   index: number;
   length: number;
-  /** Inside '...' or "..." in a shell command, where the substituted quoting would be literal. */
+  /** Inside '...' or "...", or after a backslash, in a shell command: the quoting would not hold. */
   inQuotes: boolean;
 }
 
@@ -191,27 +191,32 @@ export function scanPlaceholders(template: string, shell: boolean): Placeholder[
   return found;
 }
 
-/** For each character of a shell command, whether it sits inside single or double quotes. */
+/**
+ * For each character of a shell command, whether the shell reads it literally rather than as
+ * the start of a word: inside single or double quotes, or escaped by a backslash. A quoted
+ * value placed there would not be one argument: `'{{ x }}'` closes the author's quote and
+ * `\{{ x }}` turns the value's opening quote into a literal one, so what follows runs as code.
+ */
 function quoteStates(text: string): boolean[] {
-  const inside: boolean[] = new Array<boolean>(text.length).fill(false);
+  const literal: boolean[] = new Array<boolean>(text.length).fill(false);
   let state: 'none' | 'single' | 'double' = 'none';
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    inside[i] = state !== 'none';
+    literal[i] = state !== 'none';
     if (state === 'single') {
       if (c === "'") state = 'none';
-    } else if (state === 'double') {
-      if (c === '\\') i++;
-      else if (c === '"') state = 'none';
     } else if (c === '\\') {
+      if (i + 1 < text.length) literal[i + 1] = true;
       i++;
+    } else if (state === 'double') {
+      if (c === '"') state = 'none';
     } else if (c === "'") {
       state = 'single';
     } else if (c === '"') {
       state = 'double';
     }
   }
-  return inside;
+  return literal;
 }
 
 /** Replaces each placeholder with `valueOf(name)`; names were checked by the parser. */

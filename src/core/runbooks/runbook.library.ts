@@ -14,6 +14,9 @@ export interface RunbookLibraryOptions {
   log: Logger;
 }
 
+/** A runbook is a page of YAML; anything this big in the folder is not one and is not parsed. */
+const MAX_RUNBOOK_BYTES = 512 * 1024;
+
 interface CachedFile {
   mtimeMs: number;
   size: number;
@@ -116,6 +119,16 @@ export class RunbookLibrary {
     try {
       const st = statSync(path);
       if (!st.isFile()) return null;
+      if (st.size > MAX_RUNBOOK_BYTES) {
+        problems.push({
+          file: path,
+          line: null,
+          column: null,
+          field: null,
+          message: `The file is ${Math.round(st.size / 1024)} KB; a runbook may be at most ${MAX_RUNBOOK_BYTES / 1024} KB.`,
+        });
+        return null;
+      }
       const hit = this.cache.get(path);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.parsed;
       const parsed = parseRunbook(readFileSync(path, 'utf8'), path, source);

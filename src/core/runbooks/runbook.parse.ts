@@ -463,6 +463,8 @@ function checkTemplate(
   shell: boolean,
 ): void {
   const seen = new Map<string, number>();
+  // In a heredoc body the shell expands $(...) whatever the quotes, so no value may go there.
+  const heredoc = shell ? /<<-?[ \t]*['"]?[A-Za-z_]/.exec(template.replace(/<<</g, '   ')) : null;
   for (const p of scanPlaceholders(template, shell)) {
     const raw = template.slice(p.index, p.index + p.length);
     const occurrence = seen.get(raw) ?? 0;
@@ -486,7 +488,14 @@ function checkTemplate(
       r.problem(
         node,
         field,
-        `'${raw}' is inside quotes; parameters are shell-quoted for you, so remove the quotes around it.`,
+        `'${raw}' is inside quotes or after a backslash; parameters are shell-quoted for you, so write it as a word of its own.`,
+        at,
+      );
+    } else if (heredoc && p.index > heredoc.index) {
+      r.problem(
+        node,
+        field,
+        `'${raw}' is inside a heredoc, where the shell would expand the value; pass it as a command argument instead.`,
         at,
       );
     }

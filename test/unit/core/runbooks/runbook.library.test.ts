@@ -154,3 +154,19 @@ describe('relevanceFor', () => {
 function endpointWith(status: Endpoint['health']['status'], reason: string): Endpoint {
   return { health: { status, reason, since: 0 } } as Endpoint;
 }
+
+describe('RunbookLibrary limits', () => {
+  it('refuses a file too large to be a runbook without parsing it', () => {
+    const { library, user } = setup();
+    writeFileSync(join(user, 'huge.yaml'), `# ${'x'.repeat(600 * 1024)}\n${runbook('huge')}`);
+    writeFileSync(join(user, 'small.yaml'), runbook('small'));
+    const { runbooks, problems } = library.list();
+    expect(runbooks.map((r) => r.id)).toEqual(['small']);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: join(user, 'huge.yaml'),
+        message: expect.stringMatching(/at most 512 KB/),
+      }),
+    ]);
+  });
+});

@@ -167,6 +167,38 @@ describe('parseRunbook', () => {
     expect(problems.find((p) => p.field === 'steps[1].command')!.message).toContain('inside quotes');
   });
 
+  it.each([
+    ['echo "{{ params.deployment }}"', 'inside quotes'],
+    ["echo '{{ params.deployment }}'", 'inside quotes'],
+    ['echo \\{{ params.deployment }}', 'after a backslash'],
+    ['echo "$(printf %s {{ params.deployment }})"', 'inside quotes'],
+    ['cat <<EOF\n{{ params.deployment }}\nEOF', 'inside a heredoc'],
+    ["cat <<'EOF'\n{{ params.deployment }}\nEOF", 'inside a heredoc'],
+  ])('refuses a placeholder the quoting cannot protect: %s', (command, why) => {
+    const text = valid.replace(
+      / {4}command: kubectl -n \{\{ params.namespace \}\} rollout.*\n/,
+      `    command: ${JSON.stringify(command)}\n`,
+    );
+    const { problems } = parse(text);
+    expect(problems).toEqual([expect.objectContaining({ field: 'steps[1].command', line: 29 })]);
+    expect(problems[0]!.message).toContain(why);
+  });
+
+  it('accepts placeholders in words, here-strings and after closed quotes', () => {
+    for (const command of [
+      "printf '%s' {{ params.deployment }}",
+      'grep -c x <<< {{ params.deployment }}',
+      "kubectl patch x -p '{\"n\":'{{ params.replicas }}'}'",
+      'echo \\\\{{ params.deployment }}',
+    ]) {
+      const text = valid.replace(
+        / {4}command: kubectl -n \{\{ params.namespace \}\} rollout.*\n/,
+        `    command: ${JSON.stringify(command)}\n`,
+      );
+      expect(parse(text).problems, command).toEqual([]);
+    }
+  });
+
   it('validates output regexes', () => {
     const { problems } = parse(valid.replace("output: 'deployment\\.apps/", "output: 'deployment(\\.apps/"));
     expect(problems).toEqual([
