@@ -5,6 +5,7 @@ import { silentLogger } from '../../../../src/core/log/logger';
 import { RunbookLibrary } from '../../../../src/core/runbooks/runbook.library';
 import { relevanceFor } from '../../../../src/core/runbooks/runbook.relevance';
 import type { Endpoint } from '../../../../src/shared/contract/fleet.schema';
+import { defaultSettings, settingsPatchSchema } from '../../../../src/shared/contract/settings.schema';
 import { freshDir } from '../../../support/tmp';
 
 const runbook = (id: string, title = id, signals: string[] = []) => `apiVersion: fleetdeck.io/v1
@@ -168,5 +169,17 @@ describe('RunbookLibrary limits', () => {
         message: expect.stringMatching(/at most 512 KB/),
       }),
     ]);
+  });
+});
+
+describe('the runbooksFolder setting', () => {
+  it('takes an absolute folder or nothing', () => {
+    expect(settingsPatchSchema.safeParse({ runbooksFolder: '/home/me/runbooks' }).success).toBe(true);
+    expect(settingsPatchSchema.safeParse({ runbooksFolder: 'C:\\Users\\me\\runbooks' }).success).toBe(true);
+    expect(settingsPatchSchema.safeParse({ runbooksFolder: '' }).success).toBe(true);
+    const relative = settingsPatchSchema.safeParse({ runbooksFolder: 'runbooks' });
+    expect(relative.success).toBe(false);
+    expect(relative.error?.issues[0]?.message).toContain('absolute folder path');
+    expect(defaultSettings.runbooksFolder).toBe('');
   });
 });

@@ -182,6 +182,18 @@ describe('renderRunbook', () => {
 });
 
 describe('quoteShellArg', () => {
+  it('keeps any string one literal argument in a real bash', () => {
+    // Deterministic pseudo-random strings over every byte a shell treats specially.
+    let seed = 20261126;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const alphabet = ` \t\n'"\\$\`!*?[]{}();&|<>#~=%^,:-_./aZ09é😀`;
+    const values = Array.from({ length: 300 }, () =>
+      Array.from({ length: next() % 12 }, () => [...alphabet][next() % [...alphabet].length]).join(''),
+    );
+    const out = bash(`printf '%s\\0' ${values.map(quoteShellArg).join(' ')}`);
+    expect(out.split('\0').slice(0, -1)).toEqual(values);
+  });
+
   it('leaves plain words readable and quotes everything else', () => {
     expect(quoteShellArg('llama-8b-chat')).toBe('llama-8b-chat');
     expect(quoteShellArg('prod-us-east:llm:llama-8b-chat')).toBe('prod-us-east:llm:llama-8b-chat');
