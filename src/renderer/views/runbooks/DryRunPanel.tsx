@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { CopyButton } from '../../components/CopyButton';
 import type { RunbookRender } from '../../stores/runbooks.slice';
 
@@ -10,8 +11,13 @@ export function DryRunPanel({ render, readOnly }: { render: RunbookRender; readO
     .filter((s) => s.command)
     .map((s) => `# ${s.idx + 1}. ${s.title}\n${s.command}`)
     .join('\n\n');
+  const ref = useRef<HTMLElement>(null);
+  // Asked for with a button at the side: bring the answer into view (once, not on every re-render).
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, []);
   return (
-    <section className="panel rb-dry-run" aria-labelledby="rb-dry-run-title" data-testid="dry-run">
+    <section ref={ref} className="panel rb-dry-run" aria-labelledby="rb-dry-run-title" data-testid="dry-run">
       <div className="panel-head">
         <h2 className="panel-title" id="rb-dry-run-title">
           Dry run — nothing was run

@@ -10,11 +10,7 @@ const DURATION = /^\d+(\.\d+)?(ms|s|m|h|d)$/;
  * that quotes and runs); this only saves a round trip for the obvious mistakes.
  */
 export function paramIssue(param: RunbookParam, value: string | undefined, bound: boolean): string | null {
-  if (value === undefined || value === '') {
-    return param.required && param.default === null && !(param.bind && bound)
-      ? 'Required: type a value or bind the runbook to an endpoint.'
-      : null;
-  }
+  if (value === undefined || value === '') return missing(param, value, bound) ? 'Required.' : null;
   if (param.type === 'integer' && !/^-?\d+$/.test(value)) return 'A whole number, such as 3.';
   if (param.type === 'number' && !Number.isFinite(Number(value))) return 'A number, such as 1.5.';
   if (param.type === 'duration' && !DURATION.test(value)) return 'A duration, such as 30s, 5m or 1h.';
@@ -28,6 +24,10 @@ export function paramIssue(param: RunbookParam, value: string | undefined, bound
   }
   return null;
 }
+
+/** Required, nothing typed, and neither a default nor a bound endpoint to take it from. */
+export const missing = (param: RunbookParam, value: string | undefined, bound: boolean): boolean =>
+  (value === undefined || value === '') && param.required && param.default === null && !(param.bind && bound);
 
 const fromWords: Record<Resolved['from'], string> = {
   var: 'typed here',
@@ -68,7 +68,9 @@ export function ParamsForm({
       {params.map((p) => {
         const id = `rb-param-${p.name}`;
         const value = vars[p.name] ?? '';
-        const issue = paramIssue(p, vars[p.name], bound);
+        // A value still to give is a hint, not an error: only a malformed value is marked invalid.
+        const lacking = missing(p, vars[p.name], bound);
+        const issue = lacking ? null : paramIssue(p, vars[p.name], bound);
         const final = resolved?.find((r) => r.name === p.name);
         const placeholder = p.default !== null ? String(p.default) : p.bind ? `endpoint ${p.bind}` : '';
         const common = {
@@ -138,6 +140,11 @@ export function ParamsForm({
               </span>
             </p>
             {issue ? <p className="field-issue">{issue}</p> : null}
+            {lacking ? (
+              <p className="rb-param-lacking">
+                Needed: type a value{p.bind ? ' or bind the runbook to an endpoint' : ''}.
+              </p>
+            ) : null}
           </div>
         );
       })}

@@ -213,7 +213,7 @@ function RunbookDetail({
             {startError ? (
               <ErrorNotice title="The run did not start" error={startError} testId="start-error" />
             ) : null}
-            {dryRunError && (showDryRun || !fresh) ? (
+            {dryRunError && showDryRun ? (
               <ErrorNotice title="Could not render the commands" error={dryRunError} testId="dry-run-error" />
             ) : null}
           </section>

@@ -32,7 +32,10 @@ export function RunbookList({
   const active = position.ids === ids ? position.index : 0;
   const setActive = (index: number) => setPosition({ ids, index });
   const rowRefs = useRef<Array<HTMLLIElement | null>>([]);
-  useEffect(() => rowRefs.current[active]?.scrollIntoView({ block: 'nearest' }), [active]);
+  // Braces matter: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    void rowRefs.current[active]?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
     const last = runbooks.length - 1;
@@ -87,15 +90,10 @@ export function RunbookList({
                 {r.source === 'builtin' ? 'built-in' : 'yours'}
               </span>
               {r.destructive ? (
-                <span
-                  className="rb-destructive"
-                  title="Has steps that change the cluster; they ask to confirm"
-                >
-                  changes things
+                <span className="rb-destructive" title="Has steps that change things; each asks to confirm">
+                  asks to confirm
                 </span>
-              ) : (
-                <span className="rb-readonly">read-only</span>
-              )}
+              ) : null}
               <span className="rb-row-steps muted">
                 {r.stepCount} {r.stepCount === 1 ? 'step' : 'steps'}
               </span>

@@ -5,6 +5,13 @@ import { WarningIcon } from '../../components/icons';
 export const problemPlace = (p: RunbookProblem): string =>
   p.line === null ? p.file : `${p.file}:${p.line}${p.column === null ? '' : `:${p.column}`}`;
 
+/** "1 runbook file could not be used (3 problems)": files and problems are not the same count. */
+function headline(problems: readonly RunbookProblem[]): string {
+  const files = new Set(problems.map((p) => p.file)).size;
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return `${files === 1 ? '1 runbook file' : `${files} runbook files`} could not be used (${count})`;
+}
+
 /**
  * Runbook files that could not be used, each with where and why (issue 5: "a malformed file is
  * listed with its error (file, line, column) and does not hide the others"). Shown beside the
@@ -16,9 +23,7 @@ export function RunbookProblems({ problems }: { problems: readonly RunbookProble
     <section className="panel rb-problems" aria-labelledby="rb-problems-title" data-testid="runbook-problems">
       <h2 className="panel-title rb-problems-title" id="rb-problems-title">
         <WarningIcon />
-        {problems.length === 1
-          ? '1 runbook file could not be read'
-          : `${problems.length} runbook files could not be read`}
+        {headline(problems)}
       </h2>
       <ul className="rb-problem-list">
         {problems.map((p, i) => (

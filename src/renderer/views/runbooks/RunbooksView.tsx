@@ -175,6 +175,7 @@ export function RunbooksView() {
         </p>
       ) : null}
       <div className="rb-library">
+        <RunbookProblems problems={list?.problems ?? []} />
         {list ? (
           shown.length > 0 ? (
             <RunbookList runbooks={shown} endpoint={filter.endpoint} listRef={listRef} onOpen={open} />
@@ -197,7 +198,6 @@ export function RunbooksView() {
             </div>
           )
         ) : null}
-        <RunbookProblems problems={list?.problems ?? []} />
         <p className="muted rb-folder-hint" data-testid="runbooks-folder-hint">
           Your own runbooks are YAML files (<code>apiVersion: fleetdeck.io/v1</code>,{' '}
           <code>kind: Runbook</code>) in the runbooks folder chosen in{' '}

@@ -48,7 +48,7 @@ export function StepOutline({
           >
             <div className="rb-step-head">
               <span className="rb-step-num">{i + 1}</span>
-              <span className="rb-step-title">{step.title}</span>
+              <span className="rb-step-title">{out?.title ?? step.title}</span>
               {step.kind === 'manual' ? <span className="rb-chip">manual</span> : null}
               {step.confirm ? (
                 <span className={refused ? 'rb-chip rb-chip-error' : 'rb-chip rb-chip-warning'}>

@@ -1,0 +1,294 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Endpoint, Run, RunbookProblem, RunbookSummary } from '../../src/shared/contract/index';
+import { openBrowser, screenshot } from './support/chromium';
+import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
+
+/**
+ * Runbooks end to end (issue 5, "Guided execution"): the built console on a fresh data directory
+ * and a free port per test, Debian's Chromium, a user runbook folder in a temp directory, and the
+ * same commands over the API to compare with. Nothing waits on time, only on conditions.
+ */
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Polls a condition (an API answer, a page state) until it holds; never a fixed sleep. */
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const go = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+const texts = (page: Page, selector: string) =>
+  // textContent, not innerText: a finished step's details are folded away, but still there.
+  page.$$eval(selector, (els) => els.map((e) => (e.textContent ?? '').trim()));
+const attrs = (page: Page, selector: string, name: string) =>
+  page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n) ?? ''), name);
+
+/** A user runbook folder: one good runbook with a destructive step, one malformed file. */
+function userFolder() {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-runbooks-'));
+  const marker = join(dir, 'confirmed.marker');
+  writeFileSync(
+    join(dir, 'confirm-demo.yaml'),
+    [
+      'apiVersion: fleetdeck.io/v1',
+      'kind: Runbook',
+      'id: e2e-confirm',
+      'title: E2E confirmation gate',
+      'description: Writes a marker file, but only once a person confirms the step.',
+      'tags: [e2e, gate]',
+      'severity: low',
+      'params:',
+      '  - name: marker',
+      '    description: The file the destructive step writes.',
+      `    default: ${JSON.stringify(marker)}`,
+      'steps:',
+      '  - id: look',
+      '    title: Look first',
+      '    guidance: Nothing changes **yet**.',
+      '    command: echo looking-before-writing',
+      '    timeout: 30s',
+      '  - id: write',
+      '    title: Write the marker',
+      '    guidance: This one changes things, so it asks.',
+      '    confirm: true',
+      '    command: echo confirmed-by-a-person > {{ params.marker }}',
+      '    check: { exit_code: 0 }',
+      '    timeout: 30s',
+      '',
+    ].join('\n'),
+  );
+  // Line 7, column 5: `comand` is not a step field (a typo must never silently do nothing).
+  writeFileSync(
+    join(dir, 'broken.yaml'),
+    [
+      'apiVersion: fleetdeck.io/v1',
+      'kind: Runbook',
+      'id: e2e-broken',
+      'title: Broken on purpose',
+      'steps:',
+      '  - id: one',
+      '    comand: echo typo',
+      '',
+    ].join('\n'),
+  );
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, marker };
+}
+
+async function open(fleet: RunningConsole, colorScheme: 'light' | 'dark' = 'dark') {
+  const browser = await openBrowser({ colorScheme });
+  cleanups.push(() => browser.close());
+  const { page } = browser;
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto(fleet.url);
+  await page.waitForSelector('[data-testid=status-bar][data-ready=true]');
+  return { page, problems: browser.problems };
+}
+
+describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('lists the built-ins, filters by search and tag, keeps the good files beside a malformed one, and opens with the keyboard', async () => {
+    const fleet = await startConsole({ demo: false });
+    cleanups.push(() => fleet.dispose());
+    const folder = userFolder();
+    await fleet.call('settings.set', { runbooksFolder: folder.dir });
+    const api = await fleet.call<{ runbooks: RunbookSummary[]; problems: RunbookProblem[] }>(
+      'runbooks.list',
+      {},
+    );
+    const { page, problems } = await open(fleet, 'light');
+
+    await go(page, '#/runbooks');
+    await page.waitForSelector('[data-testid=runbook-row]');
+    await page.waitForSelector('[data-testid=runbook-problem]');
+    const ids = await attrs(page, '[data-testid=runbook-row]', 'data-runbook-id');
+    // Every runbook the core lists is on screen: the six built-ins and the good user file.
+    expect(new Set(ids)).toEqual(new Set(api.runbooks.map((r) => r.id)));
+    for (const id of ['latency-diagnostics', 'scale-out', 'restart-crashloop-pods', 'e2e-confirm'])
+      expect(ids).toContain(id);
+    expect(ids).not.toContain('e2e-broken');
+
+    // The malformed file: listed with its file, line and column, as the core reported them.
+    const broken = api.problems.find((p) => p.file.endsWith('broken.yaml') && p.field?.endsWith('comand'));
+    expect(broken?.line).toBe(7);
+    expect(broken?.column).toBe(5);
+    const problem = page.locator('[data-testid=runbook-problem][data-line="7"]', { hasText: 'broken.yaml' });
+    expect(await problem.getAttribute('data-line')).toBe('7');
+    expect(await problem.getAttribute('data-column')).toBe('5');
+    const problemText = await problem.innerText();
+    expect(problemText).toContain('broken.yaml:7:5');
+    expect(problemText).toContain(broken!.message);
+    await screenshot(page, 'runbooks-library-light');
+
+    // Search: `/` focuses it from anywhere in the view; the list follows what is typed.
+    await page.locator('[data-testid=view-runbooks] h1').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('runbook-search');
+    await page.keyboard.type('latency');
+    await until('the search to filter', async () => {
+      const shown = await attrs(page, '[data-testid=runbook-row]', 'data-runbook-id');
+      return shown.length > 0 && shown.length < ids.length && shown.includes('latency-diagnostics')
+        ? shown
+        : null;
+    });
+    const shown = await attrs(page, '[data-testid=runbook-row]', 'data-runbook-id');
+    for (const id of shown) {
+      const r = api.runbooks.find((x) => x.id === id)!;
+      expect(`${r.id} ${r.title} ${r.description} ${r.tags.join(' ')}`.toLowerCase()).toContain('latency');
+    }
+    expect(await page.evaluate('location.hash')).toContain('q=latency');
+    // The malformed file stays listed whatever the filter.
+    expect(await page.locator('[data-testid=runbook-problem]').count()).toBeGreaterThan(0);
+
+    // A tag facet narrows to the runbooks that carry it.
+    await page.fill('[data-testid=runbook-search]', '');
+    await page.click('[data-testid=facet-tag] button[data-value=gate]');
+    await until('the tag facet', async () => {
+      const rows = await attrs(page, '[data-testid=runbook-row]', 'data-runbook-id');
+      return rows.length === 1 && rows[0] === 'e2e-confirm';
+    });
+    await page.click('[data-testid=facet-tag] button[data-value=gate]');
+    await until(
+      'all rows back',
+      async () => (await page.locator('[data-testid=runbook-row]').count()) === ids.length,
+    );
+
+    // Keyboard: into the list, down one, Enter opens that runbook.
+    await page.focus('[data-testid=runbook-search]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const second = (await attrs(page, '[data-testid=runbook-row]', 'data-runbook-id'))[1]!;
+    expect(
+      await page.locator('[data-testid=runbook-row][aria-selected=true]').getAttribute('data-runbook-id'),
+    ).toBe(second);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid=view-runbook][data-runbook-id="${second}"]`);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs latency diagnostics read-only for a demo endpoint, gates a destructive step on Confirm, and finds both runs in the history', async () => {
+    const fleet = await startConsole({ demo: true });
+    cleanups.push(() => fleet.dispose());
+    const folder = userFolder();
+    await fleet.call('settings.set', { runbooksFolder: folder.dir });
+    const endpoint = await until('a demo Kubernetes endpoint', async () => {
+      const { items } = await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 1000 });
+      return items.find(
+        (e) => e.sourceKind === 'kubernetes' && e.namespace && e.target.kind === 'Deployment',
+      );
+    });
+    const { page, problems } = await open(fleet, 'dark');
+
+    // Bound to the endpoint: parameters resolved from it, with where they came from.
+    await go(page, `#/runbooks/latency-diagnostics?endpoint=${encodeURIComponent(endpoint.id)}`);
+    await page.waitForSelector('[data-testid=view-runbook][data-runbook-id=latency-diagnostics]');
+    expect(await page.getAttribute('[data-testid=endpoint-picked]', 'data-endpoint-id')).toBe(endpoint.id);
+    await page.waitForSelector('[data-testid=param-source-namespace][data-from=endpoint]');
+    expect(await page.innerText('[data-testid=param-source-namespace]')).toContain(endpoint.namespace!);
+    expect(await page.getAttribute('[data-testid=param-source-since]', 'data-from')).toBe('default');
+
+    // Dry run: every rendered command, as the core renders them, nothing run.
+    await page.check('[data-testid=read-only]');
+    await page.click('[data-testid=dry-run-button]');
+    await page.waitForSelector('[data-testid=dry-run-command]');
+    const render = await fleet.call<{ steps: Array<{ command: string | null }> }>('runbooks.render', {
+      id: 'latency-diagnostics',
+      endpointId: endpoint.id,
+    });
+    const rendered = await texts(page, '[data-testid=dry-run-command]');
+    expect(rendered).toEqual(render.steps.flatMap((s) => (s.command ? [s.command] : [])));
+    expect(rendered.some((c) => c.includes(endpoint.namespace!) && c.startsWith('kubectl'))).toBe(true);
+    expect(rendered.join('\n')).not.toContain('{{');
+    await screenshot(page, 'runbook-dry-run-dark');
+    expect((await fleet.call<Run[]>('runs.list', {})).length).toBe(0);
+
+    // Start it: the run page, beside its terminal, steps succeeding one by one.
+    await page.click('[data-testid=start-run]');
+    await page.waitForSelector('[data-testid=view-run]');
+    const runId = (await page.getAttribute('[data-testid=view-run]', 'data-run-id'))!;
+    expect(await page.evaluate('location.hash')).toBe(`#/runs/${encodeURIComponent(runId)}`);
+    const started = await fleet.call<Run>('runs.get', { id: runId });
+    expect(started.readOnly).toBe(true);
+    expect(started.endpointId).toBe(endpoint.id);
+    await page.waitForSelector('[data-testid=run-terminal] .xterm');
+    // The last step is manual: the run waits there for a person.
+    await page.waitForSelector('[data-testid=mark-done]', { timeout: 120_000 });
+    const states = await attrs(page, '[data-testid=run-step]', 'data-state');
+    const run = await fleet.call<Run>('runs.get', { id: runId });
+    expect(states).toEqual(run.steps.map((s) => s.state));
+    for (const step of run.steps.filter((s) => s.kind === 'command')) {
+      expect(step.state, `${step.title}: ${step.output.slice(-300)}`).toBe('succeeded');
+      expect(step.exitCode).toBe(0);
+    }
+    const kubectlStep = run.steps.find((s) => s.command?.includes('get deployment'))!;
+    expect(kubectlStep.output).toContain(run.params['deployment']!);
+    expect(await texts(page, '[data-testid=run-step-command]')).toContain(kubectlStep.command);
+    await screenshot(page, 'runbook-run-waiting-manual-dark');
+
+    // A note, then the manual step ticked done: the run succeeds.
+    await page.fill('[data-testid=note-input]', 'latency normal; nothing to scale');
+    await page.click('[data-testid=note-add]');
+    await page.waitForSelector('[data-testid=run-note]');
+    await page.click('[data-testid=mark-done]');
+    await page.waitForSelector('[data-testid=view-run][data-state=succeeded]');
+    const finished = await fleet.call<Run>('runs.get', { id: runId });
+    expect(finished.state).toBe('succeeded');
+    expect(finished.notes.map((n) => n.text)).toContain('latency normal; nothing to scale');
+
+    // The destructive step: the run waits, the dialog shows the exact command, nothing runs until Confirm.
+    await go(page, '#/runbooks/e2e-confirm');
+    await page.waitForSelector('[data-testid=view-runbook][data-runbook-id=e2e-confirm]');
+    await page.click('[data-testid=start-run]');
+    await page.waitForSelector('[data-testid=confirm-step-dialog]', { timeout: 60_000 });
+    const gateRunId = (await page.getAttribute('[data-testid=view-run]', 'data-run-id'))!;
+    const waiting = await fleet.call<Run>('runs.get', { id: gateRunId });
+    expect(waiting.steps[0]?.state).toBe('succeeded');
+    expect(waiting.steps[1]?.state).toBe('waiting_confirm');
+    expect(await page.innerText('[data-testid=confirm-step-command]')).toBe(waiting.steps[1]!.command);
+    expect(waiting.steps[1]!.command).toContain(folder.marker);
+    expect(existsSync(folder.marker)).toBe(false);
+    await screenshot(page, 'runbook-confirm-dialog-dark');
+    await page.click('[data-testid=confirm-step]');
+    await page.waitForSelector('[data-testid=view-run][data-state=succeeded]', { timeout: 60_000 });
+    expect(readFileSync(folder.marker, 'utf8').trim()).toBe('confirmed-by-a-person');
+    const gated = await fleet.call<Run>('runs.get', { id: gateRunId });
+    expect(gated.steps[1]?.state).toBe('succeeded');
+    expect(gated.steps[1]?.confirmedBy).not.toBeNull();
+
+    // Run history: newest first, searchable.
+    await go(page, '#/runs');
+    await page.waitForSelector('[data-testid=run-row]');
+    expect(await attrs(page, '[data-testid=run-row]', 'data-run-id')).toEqual([gateRunId, runId]);
+    await page.fill('[data-testid=run-search]', 'latency');
+    await until('the history search', async () => {
+      const rows = await attrs(page, '[data-testid=run-row]', 'data-run-id');
+      return rows.length === 1 && rows[0] === runId;
+    });
+    await screenshot(page, 'runbook-history-dark');
+    expect(problems).toEqual([]);
+  });
+});
