@@ -16,6 +16,9 @@ import type { EndpointRecord } from './inventory.types';
 import type { PriceBook } from './price-book';
 import { sloFor, type SloBook } from './slo-book';
 
+/** An unchanged spend rate is still stored this often, so each 1-minute bucket holds a sample. */
+const SPEND_STORE_EVERY_MS = 30_000;
+
 type Latest = Partial<Record<MetricName, { value: number; at: number }>>;
 
 export interface FleetDelta {
@@ -57,6 +60,8 @@ export class FleetService {
   private readonly emitted = new Map<string, string>();
   private readonly dirtyMetrics = new Set<string>();
   private readonly removedSinceTick = new Set<string>();
+  /** When each endpoint's spend_per_hour was last written to the metrics store. */
+  private readonly spendStoredAt = new Map<string, number>();
   private day: string;
   private lastTick: number;
   private readonly now: () => number;
@@ -95,6 +100,10 @@ export class FleetService {
   onSamples(samples: readonly Sample[]): void {
     if (samples.length === 0) return;
     this.o.metrics.write(samples);
+    this.noteLatest(samples);
+  }
+
+  private noteLatest(samples: readonly Sample[]): void {
     for (const s of samples) {
       const l = this.latest.get(s.endpointId) ?? {};
       const prev = l[s.metric];
@@ -110,6 +119,7 @@ export class FleetService {
       this.breach.delete(id);
       this.health.delete(id);
       this.emitted.delete(id);
+      this.spendStoredAt.delete(id);
       this.removedSinceTick.add(id);
     }
   }
@@ -149,18 +159,33 @@ export class FleetService {
       }
     });
     save();
-    // Spend is sampled every tick (charts need the series) but only travels in the delta when
-    // the rate moved: at 10,000 endpoints an unchanged fleet must make an empty delta.
+    // Spend is sampled every tick but only travels in the delta when the rate moved: at 10,000
+    // endpoints an unchanged fleet must make an empty delta. Likewise it is only stored when it
+    // moved, or SPEND_STORE_EVERY_MS after it was last stored: the rate is a step function, and
+    // 10,000 unchanged rows every tick were most of the tick's SQLite time. Every 1-minute
+    // rollup bucket still gets a sample, so charts and spend baselines see no gap.
     const dirtyBefore = new Set(this.dirtyMetrics);
-    const unchanged = spendSamples.filter(
-      (s) => this.latest.get(s.endpointId)?.spend_per_hour?.value === s.value,
-    );
-    this.onSamples(spendSamples);
-    for (const s of unchanged) if (!dirtyBefore.has(s.endpointId)) this.dirtyMetrics.delete(s.endpointId);
+    const unchanged = new Set<string>();
+    const toStore: Sample[] = [];
+    for (const s of spendSamples) {
+      const same = this.latest.get(s.endpointId)?.spend_per_hour?.value === s.value;
+      if (same) unchanged.add(s.endpointId);
+      const storedAt = this.spendStoredAt.get(s.endpointId);
+      if (!same || storedAt === undefined || now - storedAt >= SPEND_STORE_EVERY_MS) {
+        toStore.push(s);
+        this.spendStoredAt.set(s.endpointId, now);
+      }
+    }
+    this.o.metrics.write(toStore);
+    this.noteLatest(spendSamples);
+    for (const id of unchanged) if (!dirtyBefore.has(id)) this.dirtyMetrics.delete(id);
 
+    // One SLO lookup per model, not per endpoint (the kind is guessed from the name by regex).
+    const slos = new Map<string, Slo>();
     for (const rec of this.o.inventory.endpoints()) {
       const latest = this.latest.get(rec.id) ?? {};
-      const slo: Slo = sloFor(this.o.slos, rec.model);
+      let slo = slos.get(rec.model);
+      if (slo === undefined) slos.set(rec.model, (slo = sloFor(this.o.slos, rec.model)));
       const r = evaluateHealth(
         { now, slo, metrics: latest, replicas: rec.replicas },
         this.breach.get(rec.id) ?? {},
@@ -168,20 +193,16 @@ export class FleetService {
       );
       this.breach.set(rec.id, r.state);
       this.health.set(rec.id, r.health);
-      const endpoint = this.toEndpoint(rec, now);
-      // Metrics travel separately (compact); the record is re-sent only when something else
-      // changed. Spend today grows every tick: it travels in the summary, and with the record
-      // whenever the record changes for another reason (fleet.endpoint has it exact).
-      const key = JSON.stringify({
-        ...endpoint,
-        metrics: undefined,
-        spendTodayUsd: undefined,
-        freshness: endpoint.freshness.state,
-        health: { ...endpoint.health },
-      });
+      // The record is re-sent only when something it shows changed. Metrics travel separately
+      // (compact), and so does spend per hour (the renderer takes hourlyPriceUsd from them);
+      // spend today grows every tick: it travels in the summary, and with the record whenever
+      // the record changes for another reason (fleet.endpoint has it exact). The key is built
+      // from revisions and a few short fields, not by serialising the record: at 10,000
+      // endpoints a JSON key per record cost tens of ms of every tick.
+      const key = this.emittedKey(rec, r.health, latest, now);
       if (this.emitted.get(rec.id) !== key) {
         this.emitted.set(rec.id, key);
-        upserted.push(endpoint);
+        upserted.push(this.toEndpoint(rec, now));
       }
       if (this.dirtyMetrics.has(rec.id)) {
         metrics[rec.id] = canonicalMetricNames.map((m) => latest[m]?.value ?? null);
@@ -252,6 +273,23 @@ export class FleetService {
     };
   }
 
+  /**
+   * Everything an emitted record shows apart from its metrics, spend per hour, spend today and
+   * freshness time: the inventory record's revision (and its first node's, which may name the
+   * GPU type), the source, health and freshness state, and the metrics reported missing.
+   */
+  private emittedKey(rec: EndpointRecord, health: Health, latest: Latest, now: number): string {
+    const inv = this.o.inventory;
+    const sourceId = inv.sourceOf('endpoint', rec.id) ?? 'unknown';
+    const nodeRevision =
+      (rec.gpuType ?? null) === null && rec.nodes[0]
+        ? inv.revision('node', `${rec.cluster}:${rec.nodes[0]}`)
+        : 0;
+    const fresh = this.endpointFreshness(newestAt(latest), now, sourceId).state;
+    const missing = this.missing.get(rec.id)?.join(',') ?? '';
+    return `${inv.revision('endpoint', rec.id)}|${nodeRevision}|${sourceId}|${fresh}|${health.status}|${health.since}|${missing}|${health.reason}`;
+  }
+
   spendTodayFor(id: string): number {
     return this.spendToday.get(id) ?? 0;
   }
@@ -291,14 +329,20 @@ export class FleetService {
     return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
   }
 
+  /** `freshness` for one endpoint's source, without the per-call sets (called 10,000 times a tick). */
+  private endpointFreshness(newest: number | null, now: number, sourceId: string): Freshness {
+    const status = this.o.sourceStatus(sourceId);
+    if (status === undefined || status.state === 'error')
+      return { state: 'offline', at: newest ?? Math.max(0, status?.lastOkAt ?? 0) };
+    if (newest === null) return { state: 'unknown', at: null };
+    return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
+  }
+
   private toEndpoint(rec: EndpointRecord, now: number): Endpoint {
     const sourceId = this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown';
     const latest = this.latest.get(rec.id) ?? {};
     const scheduled = rec.pods.filter((p) => p.node !== null).length;
-    const newest = Object.values(latest).reduce<number | null>(
-      (acc, m) => (m && (acc === null || m.at > acc) ? m.at : acc),
-      null,
-    );
+    const newest = newestAt(latest);
     const gpuNode = rec.nodes[0] ? this.o.inventory.node(`${rec.cluster}:${rec.nodes[0]}`) : undefined;
     const spend = latest.spend_per_hour?.value ?? null;
     return {
@@ -325,9 +369,19 @@ export class FleetService {
       health: this.health.get(rec.id) ?? { status: 'unknown', reason: 'not evaluated yet', since: null },
       metrics: latest,
       missingMetrics: this.missing.get(rec.id) ?? [],
-      freshness: this.freshness(newest, now, [sourceId]),
+      freshness: this.endpointFreshness(newest, now, sourceId),
     };
   }
+}
+
+/** Time of an endpoint's newest sample of any metric, or null before its first. */
+function newestAt(latest: Latest): number | null {
+  let newest: number | null = null;
+  for (const name in latest) {
+    const at = latest[name as MetricName]?.at;
+    if (at !== undefined && (newest === null || at > newest)) newest = at;
+  }
+  return newest;
 }
 
 export { defaultSlo };

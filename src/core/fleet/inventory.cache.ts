@@ -20,6 +20,8 @@ type RecordOf<K extends Kind> = K extends 'cluster'
 interface Owned<T> {
   sourceId: string;
   record: T;
+  /** Stamped from one counter whenever the record is stored anew; see `revision`. */
+  revision: number;
 }
 
 export interface InventoryChange {
@@ -45,6 +47,7 @@ export class InventoryCache implements InventoryView {
   };
   private readonly upsertRow: Database.Statement<[string, string, string, string, number]>;
   private readonly deleteRow: Database.Statement<[string, string]>;
+  private nextRevision = 1;
 
   constructor(private readonly db: Database.Database) {
     this.upsertRow = db.prepare(
@@ -65,7 +68,11 @@ export class InventoryCache implements InventoryView {
       const map = this.maps[row.kind] as Map<string, Owned<unknown>> | undefined;
       if (!map) continue;
       try {
-        map.set(row.id, { sourceId: row.source_id, record: JSON.parse(row.record) });
+        map.set(row.id, {
+          sourceId: row.source_id,
+          record: JSON.parse(row.record),
+          revision: this.nextRevision++,
+        });
       } catch {
         // A damaged cache row is dropped; the source will report it again.
       }
@@ -116,6 +123,15 @@ export class InventoryCache implements InventoryView {
     return this.maps[kind].get(id)?.sourceId;
   }
 
+  /**
+   * Changes whenever the record (or its owning source) changes, and only then: equal
+   * revisions mean an equal record. Lets the fleet tick find changed endpoints without
+   * serialising 10,000 records every few seconds; 0 for an unknown record.
+   */
+  revision(kind: Kind, id: string): number {
+    return this.maps[kind].get(id)?.revision ?? 0;
+  }
+
   endpoints(): readonly EndpointRecord[] {
     return [...this.maps.endpoint.values()].map((o) => o.record);
   }
@@ -155,7 +171,7 @@ export class InventoryCache implements InventoryView {
       const json = JSON.stringify(record);
       const before = map.get(record.id);
       if (before && before.sourceId === sourceId && JSON.stringify(before.record) === json) continue;
-      map.set(record.id, { sourceId, record });
+      map.set(record.id, { sourceId, record, revision: this.nextRevision++ });
       this.upsertRow.run(kind, record.id, sourceId, json, now);
       if (kind === 'endpoint') change.endpoints.upserted.push(record.id);
       else if (kind === 'node') change.nodes.upserted.push(record.id);

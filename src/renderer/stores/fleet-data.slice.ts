@@ -36,6 +36,8 @@ export interface FleetDataSlice {
   applyFleetDelta(delta: FleetDeltaMessage): void;
 }
 
+const SPEND_INDEX = canonicalMetricNames.indexOf('spend_per_hour');
+
 /** Applies a delta to a map of endpoints without touching records that did not change. */
 export function applyDelta(
   current: ReadonlyMap<string, Endpoint>,
@@ -52,7 +54,12 @@ export function applyDelta(
       const v = values[i];
       if (v !== null && v !== undefined) metrics[name] = { value: v, at: delta.at };
     });
-    next.set(id, { ...e, metrics, freshness: { state: 'live', at: delta.at } });
+    // The core re-sends a record only when something other than its figures changed, so the
+    // record's spend rate follows the spend_per_hour figure here (the core's hourlyPriceUsd is
+    // that same figure).
+    const spend = values[SPEND_INDEX];
+    const hourlyPriceUsd = spend === null || spend === undefined ? e.hourlyPriceUsd : spend;
+    next.set(id, { ...e, metrics, hourlyPriceUsd, freshness: { state: 'live', at: delta.at } });
   }
   return next;
 }

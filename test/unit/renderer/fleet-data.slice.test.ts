@@ -64,4 +64,27 @@ describe('applying fleet deltas in the renderer', () => {
     expect(current.get('a')!.metrics.latency_p95!.value).toBe(1);
     expect(current.has('b')).toBe(true);
   });
+
+  it("takes a record's spend per hour from its spend_per_hour figure (the core does not re-send the record for it)", () => {
+    const current = new Map([['a', endpoint('a', { hourlyPriceUsd: 1 })]]);
+    const at = (value: number | null) =>
+      canonicalMetricNames.map((m) => (m === 'spend_per_hour' ? value : m === 'latency_p95' ? 2 : null));
+    const moved = applyDelta(current, {
+      at: 1000,
+      upserted: [],
+      removed: [],
+      metrics: { a: at(3.5) },
+      summary,
+    });
+    expect(moved.get('a')!.hourlyPriceUsd).toBe(3.5);
+    // A row without a spend figure keeps the record's own.
+    const kept = applyDelta(moved, {
+      at: 2000,
+      upserted: [],
+      removed: [],
+      metrics: { a: at(null) },
+      summary,
+    });
+    expect(kept.get('a')!.hourlyPriceUsd).toBe(3.5);
+  });
 });

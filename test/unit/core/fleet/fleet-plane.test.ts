@@ -202,6 +202,96 @@ describe('the fleet plane', () => {
     expect(deltas.at(-1)!.upserted).toEqual([]);
   });
 
+  it('re-sends a record when its inventory, its node or its health changes, and not otherwise', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    const deltas: Array<{
+      upserted: Array<{
+        id: string;
+        replicas: { ready: number };
+        gpuType: string | null;
+        health: { status: string };
+      }>;
+    }> = [];
+    core!.subscribe((m) => m.event === 'fleet.delta' && deltas.push(m.payload as never));
+    const other = endpoint({ id: 'prod:llm:other', name: 'other' });
+    s.ctx().reportStatus({ state: 'ok', reason: 'ok', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint(), other] });
+    const fresh = (id: string) => [
+      { endpointId: id, metric: 'latency_p95' as const, ts: clock.t, value: 0.8 },
+      { endpointId: id, metric: 'error_rate' as const, ts: clock.t, value: 0.001 },
+    ];
+    const tick = () => {
+      s.ctx().reportSamples([...fresh('prod:llm:chat'), ...fresh('prod:llm:other')]);
+      clock.t += 5000;
+      core!.tick();
+      return deltas.at(-1)!.upserted;
+    };
+    expect(tick().map((e) => e.id)).toEqual(['prod:llm:chat', 'prod:llm:other']);
+    expect(tick()).toEqual([]);
+
+    // The same inventory listed again: nothing to send.
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint(), other] });
+    expect(tick()).toEqual([]);
+
+    // One replica goes unready: that record, with the new figure (and its health, now warning).
+    s.ctx().reportInventory({ endpoints: [endpoint({ replicas: { desired: 2, ready: 1 } }), other] });
+    const [changed, ...rest] = tick();
+    expect(rest).toEqual([]);
+    expect(changed).toMatchObject({
+      id: 'prod:llm:chat',
+      replicas: { ready: 1 },
+      health: { status: 'warning' },
+    });
+    expect(tick()).toEqual([]);
+
+    // The node reports another GPU product: both records name their GPU type from it.
+    s.ctx().reportInventory({ nodes: [{ ...node, gpuProduct: 'NVIDIA-L4' }] });
+    const relabelled = tick();
+    expect(relabelled.map((e) => [e.id, e.gpuType])).toEqual([
+      ['prod:llm:chat', 'NVIDIA-L4'],
+      ['prod:llm:other', 'NVIDIA-L4'],
+    ]);
+    expect(tick()).toEqual([]);
+  });
+
+  it('stores an unchanged spend rate every 30 s, and a changed one at once', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    const from = clock.t;
+    // 60 s of 5 s ticks at $4/h (2 of the node's 4 GPUs at $8/h), then one pod goes away.
+    for (let i = 0; i <= 12; i++) {
+      core!.tick();
+      clock.t += 5000;
+    }
+    s.ctx().reportInventory({ endpoints: [endpoint({ pods: endpoint().pods.slice(0, 1) })] });
+    core!.tick();
+    clock.t += 5000;
+    core!.tick();
+    const series = ok<{ series: Array<{ resolution: string; points: Array<[number, number]> }> }>(
+      await core!.call(
+        'metrics.series',
+        { endpointIds: ['prod:llm:chat'], metric: 'spend_per_hour', from, to: clock.t, maxPoints: 1000 },
+        ctx,
+      ),
+    );
+    expect(series.series[0]!.resolution).toBe('raw');
+    expect(series.series[0]!.points.map(([t, v]) => [Math.round((t - from) / 5000) * 5 + 0, v])).toEqual([
+      [0, 4],
+      [30, 4],
+      [60, 4],
+      [65, 2],
+    ]);
+    // Spend today still accrues on every tick (rate x time since the last), not only when stored.
+    const summary = ok<{ spendToday: number }>(await core!.call('fleet.summary', {}, ctx));
+    expect(summary.spendToday).toBeCloseTo((4 * 60_000 + 2 * 10_000) / 3_600_000, 9);
+  });
+
   it('prices GPUs from a Settings override when one names the instance type', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
