@@ -43,8 +43,11 @@ const URL_LINE = /^Fleetdeck console: (http:\/\/\S+)$/;
  * fleet when `demo` is set. `port` is only for restarting a console where an earlier one (now
  * stopped) was.
  */
-export async function startConsole(options: { port?: number; demo?: boolean } = {}): Promise<RunningConsole> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
+export async function startConsole(
+  options: { port?: number; demo?: boolean; dataDir?: string } = {},
+): Promise<RunningConsole> {
+  // `dataDir` restarts a console on an earlier one's data (a crash and restart).
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-'));
   const port = String(options.port ?? 0);
   const child = spawn(
     process.execPath,
