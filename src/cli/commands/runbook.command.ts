@@ -258,12 +258,16 @@ async function run(ctx: CliContext, rest: string[]): Promise<void> {
   });
   if (json) printJson(io, final);
   if (final.state !== 'succeeded') {
+    // The run's own message names the step and why; without one, name the failed step.
     const failedStep = final.steps.find((s) => s.state === 'failed');
+    const why = final.message
+      ? `: ${final.message.replace(/\.+$/, '')}`
+      : failedStep
+        ? ` at step ${failedStep.idx + 1} (${failedStep.title})`
+        : '';
     throw new CliError(
       'failed',
-      `run ${final.id} of ${final.runbookId} ${final.state.replace('_', ' ')}${
-        failedStep ? ` at step ${failedStep.idx + 1} (${failedStep.title})` : ''
-      }${final.message ? `: ${final.message}` : ''}`,
+      `run ${final.id} of ${final.runbookId} ${final.state.replace('_', ' ')}${why}`,
       `its record (every step, command, output and note) is in Fleetdeck under #/runs/${final.id}`,
     );
   }
