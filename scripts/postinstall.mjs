@@ -6,6 +6,11 @@
 // the package is rebuilt for Electron in node_modules/.fleetdeck-electron/better-sqlite3 and the
 // desktop main process loads that file (electron/main/native-binding.ts; keep the paths in step).
 // Where Electron is absent (ELECTRON_SKIP_BINARY_DOWNLOAD, offline) this says so and stops.
+//
+// node-pty (the terminals) needs no Electron build: since 1.0 it is a Node-API addon
+// (node-addon-api), whose binary is ABI-stable across Node and Electron, so the desktop core
+// loads the same node_modules/node-pty as the tests and the console. This only checks that it
+// loads in Node, so a broken install is named here rather than at the first terminal.
 // It never fails `npm install`: every problem is a warning and exit code 0.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -164,8 +169,25 @@ function buildForElectron(electron) {
   say(`built ${relative(root, binding)} for Electron ${electron.version}.`);
 }
 
+/** The terminals' PTY addon; a failure here is what terminal.open would report later. */
+function checkNodePty() {
+  try {
+    require.resolve('node-pty');
+  } catch {
+    return; // Not installed (a partial install or this script's own tests): nothing to check.
+  }
+  try {
+    require('node-pty');
+  } catch (error) {
+    warn(
+      `node-pty does not load (${String(error.message ?? error).split('\n')[0]}); terminals will not open. Run "npm rebuild node-pty".`,
+    );
+  }
+}
+
 try {
   checkNodeBuild();
+  checkNodePty();
   const electron = findElectron();
   if (!electron) {
     say(

@@ -5,7 +5,7 @@ import { demoSources, startDemoFleet, type DemoFleet } from '../../src/demo/demo
 import { createAppOrigin } from './app-origin';
 import { appPaths, devServerUrl } from './app-paths';
 import { startCliAccess, type CliAccess } from './cli-access';
-import { forwardCoreEvents, registerCommandHandlers } from './ipc';
+import { forwardCoreEvents, registerCommandHandlers, registerTerminalStreams } from './ipc';
 import { chooseNativeBinding } from './native-binding';
 import { hardenWebContents, installSessionSecurity } from './security';
 import { createMainWindow } from './window';
@@ -110,6 +110,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
   installSessionSecurity(session.defaultSession, { appOrigin, log });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { appOrigin, log }));
   const removeCommandHandlers = registerCommandHandlers(core, appOrigin);
+  const removeTerminalStreams = registerTerminalStreams(core, appOrigin);
   // Without it the app still works; only `fleetdeck` in terminals and shells cannot reach it.
   const cli = await startCliAccess({ core, dataDir, rendererDir: paths.rendererDir }).catch(
     (error: unknown) => {
@@ -163,6 +164,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     if (closing) return;
     closing = true;
     removeCommandHandlers();
+    removeTerminalStreams();
     (cli ? cli.close() : Promise.resolve())
       .then(() => core.close())
       .then(() => demo?.close())

@@ -1,8 +1,20 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { CommandEnvelope } from '../../src/shared/api/fleet-api';
-import { IPC_EVENT_CHANNEL, ipcCommandChannel } from '../../src/shared/api/bridge';
-import { commandNames, type CommandName } from '../../src/shared/contract/index';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_TERMINAL_CLOSE,
+  IPC_TERMINAL_FRAME,
+  IPC_TERMINAL_OPEN,
+  IPC_TERMINAL_OUTPUT,
+  ipcCommandChannel,
+  terminalStreamIdPattern,
+  type TerminalBridgeMessage,
+  type TerminalBridgeOpenReply,
+} from '../../src/shared/api/bridge';
+import { TERMINAL_CLOSE } from '../../src/shared/api/terminal-stream';
+import { commandNames, terminalClientFrameSchema, type CommandName } from '../../src/shared/contract/index';
 import type { CommandContext, Core } from '../../src/core/core';
+import type { TerminalConnection, TerminalStreams } from '../../src/core/terminal/terminal.types';
 import { describeOrigin, type AppOrigin } from './app-origin';
 
 /** Every desktop call runs as the person at the workstation (recorded in the audit log). */
@@ -106,5 +118,121 @@ export function forwardCoreEvents(
   return () => {
     contents.removeListener('did-finish-load', start);
     stop();
+  };
+}
+
+type StreamCore = { terminalStreams: TerminalStreams; log: Pick<Core['log'], 'warn'> };
+
+/**
+ * Terminal streams over IPC: the same frames as the console's WebSocket, the same single-use
+ * attach token, and the same sender checks as the commands. The page names each stream (a random
+ * id); streams belong to the WebContents that opened them and end when it navigates, crashes or
+ * goes away, so a reload never leaves a PTY paused for a view that no longer exists. Returns a
+ * function that removes the handlers and ends every stream.
+ */
+export function registerTerminalStreams(core: StreamCore, appOrigin: AppOrigin): () => void {
+  const byContents = new Map<WebContents, { streams: Map<string, TerminalConnection>; unwatch(): void }>();
+  const lifecycle = ['destroyed', 'did-navigate', 'render-process-gone'] as const;
+
+  const forgetContents = (contents: WebContents) => {
+    const entry = byContents.get(contents);
+    if (!entry) return;
+    byContents.delete(contents);
+    entry.unwatch();
+    for (const connection of entry.streams.values()) connection.detach();
+  };
+  const streamsOf = (contents: WebContents) => {
+    let entry = byContents.get(contents);
+    if (!entry) {
+      const forget = () => forgetContents(contents);
+      for (const name of lifecycle) contents.on(name as 'destroyed', forget);
+      entry = {
+        streams: new Map(),
+        unwatch: () => {
+          for (const name of lifecycle) contents.removeListener(name as 'destroyed', forget);
+        },
+      };
+      byContents.set(contents, entry);
+    }
+    return entry.streams;
+  };
+  const refused = (channel: string, event: IpcMainInvokeEvent): string | null => {
+    const reason = senderProblem(event, appOrigin);
+    if (reason === null) return null;
+    let url: string | undefined;
+    try {
+      url = event.senderFrame?.url;
+    } catch {
+      url = undefined;
+    }
+    core.log.warn('IPC call rejected', { channel, origin: describeOrigin(url), reason });
+    return reason;
+  };
+  const validId = (value: unknown): value is string =>
+    typeof value === 'string' && terminalStreamIdPattern.test(value);
+
+  ipcMain.handle(
+    IPC_TERMINAL_OPEN,
+    (event, streamId: unknown, sessionId: unknown, attachToken: unknown): TerminalBridgeOpenReply => {
+      const reason = refused(IPC_TERMINAL_OPEN, event);
+      if (reason !== null) return { ok: false, code: TERMINAL_CLOSE.refused, reason: `Refused: ${reason}.` };
+      if (!validId(streamId) || typeof sessionId !== 'string' || typeof attachToken !== 'string') {
+        return { ok: false, code: TERMINAL_CLOSE.badFrame, reason: 'malformed terminal open request' };
+      }
+      const contents = event.sender;
+      const streams = streamsOf(contents);
+      if (streams.has(streamId))
+        return { ok: false, code: TERMINAL_CLOSE.badFrame, reason: 'stream id in use' };
+      const post = (message: TerminalBridgeMessage) => {
+        if (!contents.isDestroyed()) contents.send(IPC_TERMINAL_OUTPUT, streamId, message);
+      };
+      const result = core.terminalStreams.connect(sessionId, attachToken, {
+        send: (frame) => post({ kind: 'frame', frame }),
+        end: (code, reason) => {
+          streams.delete(streamId);
+          post({ kind: 'end', code, reason });
+        },
+      });
+      if (!result.ok) {
+        core.log.warn('terminal attach refused', { reason: result.reason });
+        return { ok: false, code: result.code, reason: result.reason };
+      }
+      streams.set(streamId, result.connection);
+      return { ok: true };
+    },
+  );
+
+  ipcMain.handle(IPC_TERMINAL_FRAME, (event, streamId: unknown, frame: unknown): void => {
+    if (refused(IPC_TERMINAL_FRAME, event) !== null || !validId(streamId)) return;
+    const streams = byContents.get(event.sender)?.streams;
+    const connection = streams?.get(streamId);
+    if (!connection) return;
+    const parsed = terminalClientFrameSchema.safeParse(frame);
+    if (parsed.success) return connection.receive(parsed.data);
+    // Not our protocol: the stream ends, as the console's WebSocket does.
+    streams!.delete(streamId);
+    connection.detach();
+    if (!event.sender.isDestroyed()) {
+      event.sender.send(IPC_TERMINAL_OUTPUT, streamId, {
+        kind: 'end',
+        code: TERMINAL_CLOSE.badFrame,
+        reason: 'malformed frame',
+      } satisfies TerminalBridgeMessage);
+    }
+  });
+
+  ipcMain.handle(IPC_TERMINAL_CLOSE, (event, streamId: unknown): void => {
+    if (refused(IPC_TERMINAL_CLOSE, event) !== null || !validId(streamId)) return;
+    const streams = byContents.get(event.sender)?.streams;
+    const connection = streams?.get(streamId);
+    if (!connection) return;
+    streams!.delete(streamId);
+    connection.detach();
+  });
+
+  return () => {
+    for (const channel of [IPC_TERMINAL_OPEN, IPC_TERMINAL_FRAME, IPC_TERMINAL_CLOSE])
+      ipcMain.removeHandler(channel);
+    for (const contents of [...byContents.keys()]) forgetContents(contents);
   };
 }

@@ -1,6 +1,17 @@
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { CommandEnvelope } from '../../src/shared/api/fleet-api';
-import { IPC_EVENT_CHANNEL, ipcCommandChannel, type FleetBridge } from '../../src/shared/api/bridge';
+import {
+  IPC_EVENT_CHANNEL,
+  IPC_TERMINAL_CLOSE,
+  IPC_TERMINAL_FRAME,
+  IPC_TERMINAL_OPEN,
+  IPC_TERMINAL_OUTPUT,
+  ipcCommandChannel,
+  type FleetBridge,
+  type TerminalBridge,
+  type TerminalBridgeMessage,
+  type TerminalBridgeOpenReply,
+} from '../../src/shared/api/bridge';
 import {
   commandNames,
   isEventName,
@@ -23,6 +34,7 @@ export function createBridge(ipc: BridgeIpc): FleetBridge {
   }
   return {
     commands: Object.freeze(commands),
+    terminal: createTerminalBridge(ipc),
     subscribe(listener) {
       const onMessage = (_event: IpcRendererEvent, message: unknown) => {
         if (typeof message !== 'object' || message === null) return;
@@ -36,4 +48,31 @@ export function createBridge(ipc: BridgeIpc): FleetBridge {
       };
     },
   };
+}
+
+/**
+ * Terminal streams: four explicit functions over fixed channels. Messages from main reach the
+ * page as (streamId, message) only, never with the IpcRendererEvent.
+ */
+function createTerminalBridge(ipc: BridgeIpc): TerminalBridge {
+  // Fire and forget; a failure (main gone) shows as the stream's end, not as an unhandled rejection.
+  const post = (channel: string, ...args: unknown[]) => void ipc.invoke(channel, ...args).catch(() => {});
+  return Object.freeze({
+    open: (streamId: string, sessionId: string, attachToken: string) =>
+      ipc.invoke(IPC_TERMINAL_OPEN, streamId, sessionId, attachToken) as Promise<TerminalBridgeOpenReply>,
+    frame: (streamId: string, frame: unknown) => post(IPC_TERMINAL_FRAME, streamId, frame),
+    close: (streamId: string) => post(IPC_TERMINAL_CLOSE, streamId),
+    listen(listener: (streamId: string, message: TerminalBridgeMessage) => void) {
+      const onMessage = (_event: IpcRendererEvent, streamId: unknown, message: unknown) => {
+        if (typeof streamId !== 'string' || typeof message !== 'object' || message === null) return;
+        const kind = (message as { kind?: unknown }).kind;
+        if (kind !== 'frame' && kind !== 'end') return;
+        listener(streamId, message as TerminalBridgeMessage);
+      };
+      ipc.on(IPC_TERMINAL_OUTPUT, onMessage);
+      return () => {
+        ipc.removeListener(IPC_TERMINAL_OUTPUT, onMessage);
+      };
+    },
+  });
 }

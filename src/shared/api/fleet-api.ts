@@ -8,6 +8,7 @@ import type {
   EventPayload,
 } from '../contract/index';
 import { isEventName } from '../contract/index';
+import type { TerminalConnector } from './terminal-stream';
 
 /** What every host returns for a command, so errors survive IPC and HTTP with all their fields. */
 export type CommandEnvelope = { ok: true; result: unknown } | { ok: false; error: FleetErrorBody };
@@ -24,6 +25,8 @@ export interface FleetTransport {
   /** Starts delivering events; returns a function that stops. */
   subscribe(listener: (message: EventMessage) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** A terminal session's stream: a WebSocket in the console, IPC on the desktop. */
+  openTerminal: TerminalConnector;
 }
 
 /** The typed client the renderer (and any other client) uses for every call and event. */
@@ -32,6 +35,8 @@ export interface FleetApi {
   call<N extends CommandName>(name: N, args: CommandArgs<N>): Promise<CommandResult<N>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Opens a terminal session's stream with the attach token from `terminal.attach`. */
+  openTerminal: TerminalConnector;
 }
 
 export function createFleetApi(transport: FleetTransport): FleetApi {
@@ -65,5 +70,7 @@ export function createFleetApi(transport: FleetTransport): FleetApi {
       };
     },
     onConnection: (listener) => transport.onConnection(listener),
+    openTerminal: (sessionId, attachToken, handlers) =>
+      transport.openTerminal(sessionId, attachToken, handlers),
   };
 }

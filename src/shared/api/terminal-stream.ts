@@ -1,4 +1,8 @@
-import type { TerminalClientFrame, TerminalServerFrame } from '../contract/terminal.schema';
+import {
+  terminalServerFrameSchema,
+  type TerminalClientFrame,
+  type TerminalServerFrame,
+} from '../contract/terminal.schema';
 
 /** One open stream to a terminal session: what the renderer's terminal view talks to. */
 export interface TerminalStream {
@@ -49,3 +53,34 @@ export const TERMINAL_CLOSE = {
   /** The session was closed with terminal.close. */
   closed: 4410,
 } as const;
+
+/** A frame from the core, checked against the contract: anything else never reaches a view. */
+export function parseTerminalServerFrame(data: unknown): TerminalServerFrame | null {
+  let value: unknown = data;
+  if (typeof data === 'string') {
+    try {
+      value = JSON.parse(data);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = terminalServerFrameSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** Words for a close code when the other side gave no reason. */
+export function describeTerminalClose(code: number, reason: string): string {
+  if (reason) return reason;
+  switch (code) {
+    case TERMINAL_CLOSE.ended:
+      return 'the shell has exited';
+    case TERMINAL_CLOSE.shutdown:
+      return 'Fleetdeck is shutting down';
+    case TERMINAL_CLOSE.refused:
+      return 'the attach token was refused; attach again';
+    case TERMINAL_CLOSE.notFound:
+      return 'this terminal no longer exists';
+    default:
+      return `the connection to the terminal was lost (code ${code})`;
+  }
+}

@@ -3,7 +3,11 @@ import { startCore, type Core } from '../../../src/core/core';
 import { startConsoleServer, type ConsoleServer } from '../../../src/server/console-server';
 import { TERMINAL_CLOSE } from '../../../src/shared/api/terminal-stream';
 import type { TerminalSession } from '../../../src/shared/contract/terminal.schema';
+import WebSocket from 'ws';
+import { openTerminalSocket as consoleConnector } from '../../../src/renderer/api/http.transport';
+import type { TerminalServerFrame as Frame } from '../../../src/shared/contract/terminal.schema';
 import { freshDir } from '../../support/tmp';
+import { waitFor } from '../../unit/core/terminal/plane-harness';
 import {
   openTerminalSocket,
   type OpenTerminalSocket,
@@ -178,5 +182,38 @@ describe('console host: terminal WebSocket', () => {
     stream.send({ t: 'input', d: '\x03' });
     stream.send({ t: 'input', d: 'echo "back=$((8*8))"\r' });
     await stream.waitText('back=64');
+  });
+
+  it("is what the browser console's transport speaks: openTerminal over the real socket", async () => {
+    // The page's WebSocket, as a browser on this console's origin with its cookie would open it.
+    const port = server.port;
+    const token = server.token;
+    const origin = server.origin;
+    class PageSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, { headers: { origin, cookie: `fleetdeck_token_${port}=${token}` } });
+      }
+    }
+    const connect = consoleConnector({ origin, WebSocket: PageSocket as never });
+    const session = await open();
+    const frames: Frame[] = [];
+    const closed: string[] = [];
+    const shown = () => frames.map((f) => (f.t === 'data' || f.t === 'replay' ? f.d : '')).join('');
+    const stream = connect(session.id, await attachToken(session.id), {
+      onFrame: (frame) => frames.push(frame),
+      onClose: (reason) => closed.push(reason),
+    });
+    // Sent before the socket is open: queued, not lost.
+    stream.send({ t: 'input', d: 'echo "page=$((50+5))"\r' });
+    await waitFor('the output', () => shown().includes('page=55'));
+    expect(frames[0]).toMatchObject({ t: 'replay' });
+    stream.send({ t: 'input', d: 'exit\r' });
+    await waitFor('the close', () => closed.length > 0);
+    expect(closed).toEqual(['the shell has exited']);
+
+    const refused: string[] = [];
+    connect(session.id, 'not-a-token', { onFrame: () => {}, onClose: (reason) => refused.push(reason) });
+    await waitFor('the refusal', () => refused.length > 0);
+    expect(refused[0]).toContain('attach token');
   });
 });

@@ -69,7 +69,8 @@ describe('desktop app lifecycle', () => {
     expect(ses.permissionCheckHandler).not.toBeNull();
     const win = FakeBrowserWindow.all[0]!;
     expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
-    expect(fakeElectron.ipcMain.handlers.size).toBe(commandNames.length);
+    // One handler per command, plus the terminal streams' open, frame and close.
+    expect(fakeElectron.ipcMain.handlers.size).toBe(commandNames.length + 3);
 
     // A call from the window's own main frame reaches the core end to end.
     const event = {

@@ -33,9 +33,10 @@ const status: EventMessage = {
 };
 
 describe('preload bridge', () => {
-  it('exposes only commands and subscribe: no ipcRenderer, no generic send', async () => {
+  it('exposes only commands, subscribe and the terminal streams: no ipcRenderer, no generic send', async () => {
     const bridge = await loadPreload();
-    expect(Object.keys(bridge).sort()).toEqual(['commands', 'subscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['commands', 'subscribe', 'terminal']);
+    expect(Object.keys(bridge.terminal!).sort()).toEqual(['close', 'frame', 'listen', 'open']);
     const exposed = JSON.stringify(Object.keys(bridge.commands)) + Object.keys(bridge).join();
     expect(exposed).not.toMatch(/ipcRenderer|send|invoke|on\b/);
   });

@@ -36,6 +36,7 @@ function fakeApi(handlers: Partial<Record<string, (args: unknown) => unknown>>) 
   const calls: string[] = [];
   const api: FleetApi = {
     kind: 'console',
+    openTerminal: () => ({ send() {}, close() {} }),
     async call(name, args) {
       calls.push(name);
       const handler = handlers[name];

@@ -13,6 +13,7 @@ export function fakeApi(handlers: Record<string, Handler>) {
   const calls: { name: string; args: unknown }[] = [];
   const api: FleetApi = {
     kind: 'console',
+    openTerminal: () => ({ send() {}, close() {} }),
     async call(name, args) {
       calls.push({ name, args });
       const handler = handlers[name];

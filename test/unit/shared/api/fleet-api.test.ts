@@ -19,6 +19,7 @@ function fakeTransport(reply: (name: string, args: unknown) => CommandEnvelope) 
       return () => sinks.delete(listener);
     },
     onConnection: () => () => {},
+    openTerminal: () => ({ send() {}, close() {} }),
   };
   return {
     transport,
