@@ -102,7 +102,7 @@ const activeSession = async (page: Page) => (await readScreen(page))?.session ??
 describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 240_000 }, () => {
   beforeAll(() => ensureBuilt(), 180_000);
 
-  it('opens a shell from the empty state, runs a command, stops a yes flood with Ctrl-C, survives a reload, and keeps several tabs', async () => {
+  it('opens a shell from the empty state, runs a command, survives a reload, stops a yes flood with Ctrl-C, keeps several tabs, and restarts an exited shell', async () => {
     const { fleet, page, browser } = await start();
     await page.evaluate(`location.hash = '#/terminal'`);
     await page.waitForSelector('[data-testid=terminal-empty]');
@@ -122,6 +122,16 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     await waitForLine(page, '<b id=injected>bold-x</b>');
     expect(await page.locator('#injected').count()).toBe(0);
 
+    // A reload: the tab comes back from terminal.list, reattaches, and the scrollback is replayed.
+    await page.reload();
+    await page.waitForSelector(`[data-testid=terminal-tab][data-session-id="${first}"]`);
+    await waitForLine(page, 'fleet-42');
+    await waitForLine(page, '<b id=injected>bold-x</b>');
+    expect(await activeSession(page)).toBe(first);
+    await page.waitForSelector(`.terminal-pane[data-state=live]`, { state: 'attached' });
+    await typeLine(page, 'echo reattached-$((3*3))');
+    await waitForLine(page, 'reattached-9');
+
     // `yes` floods the terminal; Ctrl-C must get through and the prompt come back.
     await typeLine(page, 'yes');
     await until('a screen full of y', async () => {
@@ -138,16 +148,6 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     await waitForLine(page, 'after-2');
     await screenshot(page, 'terminal-dark');
 
-    // A reload: the tab comes back from terminal.list, reattaches, and the scrollback is replayed.
-    await page.reload();
-    await page.waitForSelector(`[data-testid=terminal-tab][data-session-id="${first}"]`);
-    await waitForLine(page, 'fleet-42');
-    await waitForLine(page, 'after-2');
-    expect(await activeSession(page)).toBe(first);
-    await page.waitForSelector(`.terminal-pane[data-state=live]`, { state: 'attached' });
-    await typeLine(page, 'echo reattached-$((3*3))');
-    await waitForLine(page, 'reattached-9');
-
     // A second tab is its own shell; the first keeps its screen.
     await page.click('[data-testid=terminal-new-tab]');
     await until('a second tab', async () => (await page.locator('[data-testid=terminal-tab]').count()) === 2);
@@ -162,7 +162,7 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     expect((await readScreen(page))?.lines.some((l) => l.trim() === 'fleet-42')).toBe(false);
     await page.click(`[data-testid=terminal-tab][data-session-id="${first}"] [role=tab]`);
     await until('the first tab active again', async () => (await activeSession(page)) === first);
-    await waitForLine(page, 'reattached-9');
+    await waitForLine(page, 'after-2');
 
     // The core lists both as running; closing a running one asks first, then ends its shell.
     const listed = await fleet.call<TerminalSession[]>('terminal.list');
@@ -180,6 +180,24 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
       const closed = sessions.find((s) => s.id === second);
       return !closed || closed.state === 'exited';
     });
+
+    // A shell that exits says so and offers a Restart, which opens a fresh shell in its place.
+    await typeLine(page, 'exit 3');
+    await until('the exit notice', async () =>
+      (await page.locator('[data-testid=terminal-exit]').textContent())?.includes(
+        '[process exited with code 3]',
+      ),
+    );
+    await waitForLine(page, '[process exited with code 3]');
+    await page.click('[data-testid=terminal-restart]');
+    await until('a new shell in place of the exited one', async () => {
+      const id = await activeSession(page);
+      return id !== '' && id !== first && id !== second;
+    });
+    await waitForPrompt(page);
+    expect(await page.evaluate<string>('location.hash')).toBe(`#/terminal/${await activeSession(page)}`);
+    await typeLine(page, 'echo restarted-$((4+4))');
+    await waitForLine(page, 'restarted-8');
 
     expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
   });
