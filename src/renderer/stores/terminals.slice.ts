@@ -1,11 +1,6 @@
-import type { FleetApi } from '../../shared/api/fleet-api';
-import type {
-  TerminalConnector,
-  TerminalStream,
-  TerminalStreamHandlers,
-} from '../../shared/api/terminal-stream';
+import type { TerminalStream, TerminalStreamHandlers } from '../../shared/api/terminal-stream';
 import type { CommandArgs, TerminalSession } from '../../shared/contract/index';
-import { FleetError, type FleetErrorBody } from '../../shared/errors/fleet-error';
+import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -46,20 +41,6 @@ export interface TerminalsSlice {
   setTerminalFontSize(size: number): void;
   renameTerminal(id: string, title: string): void;
   dismissTerminalError(): void;
-}
-
-/** H1's transport adds `openTerminal` to FleetApi; until a build has it, attaching says so. */
-function connectorOf(api: FleetApi): TerminalConnector {
-  const connector = (api as FleetApi & { openTerminal?: TerminalConnector }).openTerminal;
-  if (typeof connector !== 'function') {
-    throw new FleetError({
-      code: 'unavailable',
-      message: 'This build cannot stream terminals yet.',
-      where: 'terminal stream',
-      hint: 'Update Fleetdeck to a build with the terminal service.',
-    });
-  }
-  return connector.bind(api);
 }
 
 function storedFontSize(): number {
@@ -175,10 +156,9 @@ export const createTerminalsSlice =
     },
 
     async attachTerminal(id, handlers) {
-      const connect = connectorOf(api);
       const { session, attachToken } = await api.call('terminal.attach', { id });
       set({ terminals: upsertSession(get().terminals, session) });
-      return connect(id, attachToken, handlers);
+      return api.openTerminal(id, attachToken, handlers);
     },
 
     resizeTerminal(id, cols, rows) {
