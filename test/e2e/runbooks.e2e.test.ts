@@ -187,6 +187,8 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     ).toBe(second);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`[data-testid=view-runbook][data-runbook-id="${second}"]`);
+    await page.waitForSelector('[data-testid=runbook-step]');
+    await screenshot(page, 'runbook-detail-light');
     expect(problems).toEqual([]);
   });
 
@@ -195,12 +197,15 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     cleanups.push(() => fleet.dispose());
     const folder = userFolder();
     await fleet.call('settings.set', { runbooksFolder: folder.dir });
-    const endpoint = await until('a demo Kubernetes endpoint', async () => {
+    const [endpoint, sick] = (await until('two demo Kubernetes endpoints', async () => {
       const { items } = await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 1000 });
-      return items.find(
+      const found = items.filter(
         (e) => e.sourceKind === 'kubernetes' && e.namespace && e.target.kind === 'Deployment',
       );
-    });
+      return found.length >= 2 ? found : null;
+    })) as [Endpoint, Endpoint];
+    // A second endpoint made unhealthy, for the suggestions at the end.
+    await fleet.call('demo.fault', { kind: 'crash_loop', target: sick.id, durationS: 600 });
     const { page, problems } = await open(fleet, 'dark');
 
     // Bound to the endpoint: parameters resolved from it, with where they came from.
@@ -289,6 +294,44 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
       return rows.length === 1 && rows[0] === runId;
     });
     await screenshot(page, 'runbook-history-dark');
+
+    // An unhealthy endpoint: the runbooks that answer its signals come first, with the reason.
+    const relevant = await until('runbooks relevant to the crash-looping endpoint', async () => {
+      const l = await fleet.call<{ runbooks: RunbookSummary[] }>('runbooks.list', { endpointId: sick.id });
+      return l.runbooks.find((r) => r.id === 'restart-crashloop-pods')?.relevance ? l.runbooks : null;
+    });
+    expect(relevant[0]?.relevance).not.toBeNull();
+    await go(page, `#/runbooks?endpoint=${encodeURIComponent(sick.id)}`);
+    await until('the relevant runbooks first', async () => {
+      const rows = await page.$$eval('[data-testid=runbook-row]', (els) =>
+        els.map((e) => ({
+          id: e.getAttribute('data-runbook-id'),
+          relevant: e.getAttribute('data-relevant'),
+        })),
+      );
+      const first = rows.findIndex((r) => r.relevant !== 'true');
+      const lead = rows.slice(0, first < 0 ? rows.length : first).map((r) => r.id);
+      return (
+        lead.includes('restart-crashloop-pods') && rows.slice(lead.length).every((r) => r.relevant !== 'true')
+      );
+    });
+    const reason = await page.innerText(
+      '[data-testid=runbook-row][data-runbook-id=restart-crashloop-pods] [data-testid=runbook-relevance]',
+    );
+    expect(reason).toContain(relevant.find((r) => r.id === 'restart-crashloop-pods')!.relevance!);
+    await screenshot(page, 'runbooks-relevant-dark');
+
+    // The endpoint page suggests them too, each opening bound to that endpoint.
+    await go(page, `#/endpoints/${encodeURIComponent(sick.id)}`);
+    const suggestion = '[data-testid=endpoint-runbook][data-runbook-id=restart-crashloop-pods] a';
+    await page.waitForSelector(suggestion);
+    expect(await page.getAttribute(suggestion, 'href')).toBe(
+      `#/runbooks/restart-crashloop-pods?endpoint=${encodeURIComponent(sick.id)}`,
+    );
+    await screenshot(page, 'endpoint-runbooks-dark');
+    await page.click(suggestion);
+    await page.waitForSelector('[data-testid=view-runbook][data-runbook-id=restart-crashloop-pods]');
+    expect(await page.getAttribute('[data-testid=endpoint-picked]', 'data-endpoint-id')).toBe(sick.id);
     expect(problems).toEqual([]);
   });
 });

@@ -44,8 +44,12 @@ export function RunbookProblems({ problems }: { problems: readonly RunbookProble
               </span>
             ) : null}
             <p className="rb-problem-message">
-              {p.field ? <code>{p.field}</code> : null}
-              {p.field ? ': ' : null}
+              {/* The field, unless the message already names it ("steps[0].title is required"). */}
+              {p.field && !p.message.includes(p.field) ? (
+                <>
+                  <code>{p.field}</code>:{' '}
+                </>
+              ) : null}
               {p.message}
             </p>
           </li>
