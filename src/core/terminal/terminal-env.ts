@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, delimiter, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 /** What an endpoint contributes to a terminal opened from it. */
 export interface EndpointContext {
@@ -103,48 +103,3 @@ export function kubeconfigList(
     : [join(home, '.kube', 'config')].filter((file) => existsSync(file));
   return [demo, ...own.filter((file) => file !== demo)].join(delimiter);
 }
-
-export interface ShellLaunch {
-  file: string;
-  args: string[];
-  /** What the session calls its shell (shown in lists). */
-  name: string;
-}
-
-/**
- * The user's login shell: $SHELL, else /bin/bash, else /bin/sh, run as a login shell. Bash gets
- * an init file that reads the same startup files as `bash -l` and then puts the fleet's bin/
- * back in front, because Debian's and Ubuntu's /etc/profile reset PATH outright and would drop
- * it. Nothing here comes from data: the init file is a constant, the paths come from the
- * environment.
- */
-export function loginShell(env: NodeJS.ProcessEnv, bashInitFile: string | null): ShellLaunch {
-  const candidates = [env.SHELL, '/bin/bash', '/bin/sh'].filter(
-    (file): file is string => !!file && file.startsWith('/'),
-  );
-  const file = candidates.find(isExecutable) ?? '/bin/sh';
-  const name = basename(file);
-  if (name === 'bash' && bashInitFile) return { file, args: ['--init-file', bashInitFile, '-i'], name };
-  return { file, args: ['-l'], name };
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The bash init file: a login shell's startup files, then the fleet context on top. */
-export const BASH_LOGIN_INIT = `# Written by Fleetdeck (src/core/terminal/terminal-env.ts) at every start; edits are lost.
-# The startup files bash -l reads ...
-if [ -r /etc/profile ]; then . /etc/profile; fi
-if [ -r "$HOME/.bash_profile" ]; then . "$HOME/.bash_profile"
-elif [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"
-elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"
-fi
-# ... then Fleetdeck's bin/ first again: /etc/profile on Debian and Ubuntu resets PATH.
-if [ -n "\${FLEETDECK_BIN_DIR:-}" ]; then PATH="$FLEETDECK_BIN_DIR:$PATH"; export PATH; fi
-`;

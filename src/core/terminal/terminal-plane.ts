@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Endpoint } from '../../shared/contract/fleet.schema';
 import type { TerminalSession } from '../../shared/contract/terminal.schema';
@@ -14,7 +12,8 @@ import type { EventBus } from '../events/event-bus';
 import type { Logger } from '../log/logger';
 import { AttachTokens } from './attach-tokens';
 import { PtySession, type FlowLimits, type PtySpawn } from './pty-session';
-import { BASH_LOGIN_INIT, loginShell, terminalEnv, type EndpointContext } from './terminal-env';
+import { terminalEnv, type EndpointContext } from './terminal-env';
+import { loadNodePty, loginShell, writeBashInit } from './shell-launch';
 import { TerminalStore } from './terminal.store';
 import type { TerminalHost, TerminalStreams } from './terminal.types';
 import { DEFAULT_TRANSCRIPT_LIMITS, TranscriptRecorder, type TranscriptLimits } from './transcript.recorder';
@@ -122,23 +121,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
   );
 
   let spawnPty: PtySpawn | null = null;
-  const loadPty = (): PtySpawn => {
-    if (spawnPty) return spawnPty;
-    try {
-      const required = createRequire(import.meta.url)(options.nodePtyPath ?? 'node-pty') as {
-        spawn: PtySpawn;
-      };
-      spawnPty = required.spawn;
-      return spawnPty;
-    } catch (error) {
-      throw new FleetError({
-        code: 'unavailable',
-        message: `Terminals cannot start: node-pty did not load (${String((error as Error).message).split('\n')[0]}).`,
-        where: 'terminal.open',
-        hint: 'For the desktop app run "node scripts/postinstall.mjs" with network access (it builds node-pty for Electron); the browser console ("npm run console") uses the Node build.',
-      });
-    }
-  };
+  const loadPty = (): PtySpawn => (spawnPty ??= loadNodePty(options.nodePtyPath));
 
   const snapshot = (session: PtySession): TerminalSession => {
     const transcript = recorder.state(session.info.id);
@@ -416,20 +399,4 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       for (const id of [...sessions.keys()]) forget(id);
     },
   };
-}
-
-/** The bash init file (see BASH_LOGIN_INIT) in the data directory; null if it cannot be written. */
-function writeBashInit(dataDir: string, log: Logger): string | null {
-  const file = join(dataDir, 'terminal', 'bash-login.sh');
-  try {
-    mkdirSync(join(dataDir, 'terminal'), { recursive: true, mode: 0o700 });
-    writeFileSync(file, BASH_LOGIN_INIT, { mode: 0o600 });
-    return file;
-  } catch (error) {
-    log.warn('could not write the bash init file; bash terminals start as plain login shells', {
-      file,
-      error: (error as Error).message,
-    });
-    return null;
-  }
 }

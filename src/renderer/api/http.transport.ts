@@ -1,15 +1,9 @@
 import type { CommandEnvelope, ConnectionState, FleetTransport } from '../../shared/api/fleet-api';
 import { events, isEventName, type CommandName, type EventMessage } from '../../shared/contract/index';
 import { httpStatusFor, type ErrorCode, type FleetErrorBody } from '../../shared/errors/fleet-error';
-import {
-  describeTerminalClose,
-  parseTerminalServerFrame,
-  terminalStreamPath,
-  type TerminalConnector,
-} from '../../shared/api/terminal-stream';
-import type { TerminalClientFrame } from '../../shared/contract/terminal.schema';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { ConnectionTracker } from './connection-tracker';
+import { openTerminalSocket } from './terminal.socket';
 
 /** The parts of the browser the transport touches, so tests can hand in fakes. */
 export interface HttpTransportEnv {
@@ -52,77 +46,6 @@ export function eventsUrl(origin: string): string {
   const url = new URL(EVENTS_PATH, origin);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
-}
-
-/** The socket of one terminal session: `ws(s)://<origin>/api/v1/terminals/<id>?attach=<token>`. */
-export function terminalUrl(origin: string, sessionId: string, attachToken: string): string {
-  const url = new URL(terminalStreamPath(sessionId), origin);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('attach', attachToken);
-  return url.toString();
-}
-
-/** What a terminal stream needs of the DOM WebSocket beyond the events socket's needs. */
-interface TerminalSocketLike extends WebSocketLike {
-  send(data: string): void;
-  readonly readyState: number;
-}
-
-/**
- * A terminal session's stream over its own WebSocket. Frames the view sends before the socket
- * opens are queued (keystrokes are never dropped); every frame from the console is checked
- * against the contract. `close()` from the view ends it without calling `onClose`.
- */
-export function openTerminalSocket(env: Pick<HttpTransportEnv, 'origin' | 'WebSocket'>): TerminalConnector {
-  return (sessionId, attachToken, handlers) => {
-    const queued: string[] = [];
-    let ended = false;
-    let ws: TerminalSocketLike;
-    const finish = (reason: string) => {
-      if (ended) return;
-      ended = true;
-      handlers.onClose(reason);
-    };
-    try {
-      ws = new env.WebSocket(terminalUrl(env.origin, sessionId, attachToken)) as TerminalSocketLike;
-    } catch (error) {
-      queueMicrotask(() => finish(`cannot open the terminal stream: ${(error as Error).message}`));
-      return { send() {}, close() {} };
-    }
-    ws.onopen = () => {
-      for (const data of queued.splice(0)) ws.send(data);
-    };
-    ws.onmessage = (ev) => {
-      if (ended) return;
-      const frame = parseTerminalServerFrame(ev.data);
-      if (frame) handlers.onFrame(frame);
-    };
-    ws.onclose = (ev) => {
-      const { code, reason } = (ev ?? {}) as { code?: number; reason?: string };
-      // A refused handshake (wrong console token, foreign Origin) closes with 1006 and no reason.
-      finish(
-        code === 1006 && !reason
-          ? 'the console refused or dropped the terminal stream'
-          : describeTerminalClose(code ?? 1006, reason ?? ''),
-      );
-    };
-    ws.onerror = () => {
-      /* always followed by close */
-    };
-    return {
-      send(frame: TerminalClientFrame) {
-        if (ended) return;
-        const data = JSON.stringify(frame);
-        if (ws.readyState === 1) ws.send(data);
-        else if (ws.readyState === 0) queued.push(data);
-      },
-      close() {
-        if (ended) return;
-        ended = true;
-        ws.close(1000, 'closed by the view');
-      },
-    };
-  };
 }
 
 /** A command that never reached the console (connection refused, DNS, CORS, offline). */

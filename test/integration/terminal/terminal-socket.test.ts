@@ -4,7 +4,7 @@ import { startConsoleServer, type ConsoleServer } from '../../../src/server/cons
 import { TERMINAL_CLOSE } from '../../../src/shared/api/terminal-stream';
 import type { TerminalSession } from '../../../src/shared/contract/terminal.schema';
 import WebSocket from 'ws';
-import { openTerminalSocket as consoleConnector } from '../../../src/renderer/api/http.transport';
+import { openTerminalSocket as consoleConnector } from '../../../src/renderer/api/terminal.socket';
 import type { TerminalServerFrame as Frame } from '../../../src/shared/contract/terminal.schema';
 import { freshDir } from '../../support/tmp';
 import { waitFor } from '../../unit/core/terminal/plane-harness';

@@ -140,7 +140,7 @@ describe('desktop terminal streams over IPC', () => {
     expect(contents.end('stream-0001')).toMatchObject({ code: TERMINAL_CLOSE.ended });
   });
 
-  it.each([
+  it.each<[string, { url?: string; subFrame?: boolean }]>([
     ['a foreign page', { url: 'https://evil.example/' }],
     ['a sub-frame', { subFrame: true }],
   ])('refuses %s before looking at the attach token, which stays usable', async (_what, options) => {

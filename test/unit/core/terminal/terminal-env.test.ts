@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kubeconfigList, loginShell, terminalEnv } from '../../../../src/core/terminal/terminal-env';
+import { loginShell } from '../../../../src/core/terminal/shell-launch';
+import { kubeconfigList, terminalEnv } from '../../../../src/core/terminal/terminal-env';
 import { freshDir } from '../../../support/tmp';
 import { ctx, demoEndpoint, startPlane, waitFor, type Harness } from './plane-harness';
 
