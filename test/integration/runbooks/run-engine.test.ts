@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run, RunSummary } from '../../../src/shared/contract/runbook.schema';
@@ -152,6 +152,40 @@ describe('runbook runs in a real terminal', () => {
     writeFileSync(join(dir, 'go'), '');
     expect((await h.call<Run>('runs.get', { id: run.id })).steps[2]!.state).toBe('pending');
     expect(existsSync(join(dir, 'last'))).toBe(false);
+  });
+
+  it('pauses after the step in flight and resumes on request', async () => {
+    const dir = mkdtempSync(join(h.dir, 'pause-'));
+    const run = await start('wait-for-file', { vars: { dir } });
+    await h.waitRun(run.id, 'the waiting step to run', (r) => r.steps[1]!.state === 'running');
+    const pausing = await h.call<Run>('runs.control', { id: run.id, action: 'pause' });
+    expect(pausing.message).toContain('Pausing after the current step');
+    writeFileSync(join(dir, 'go'), '');
+    const paused = await h.waitRun(run.id, 'the pause', (r) => r.state === 'paused');
+    expect(paused.currentStep).toBe(2);
+    expect(paused.steps.map((s) => s.state)).toEqual(['succeeded', 'succeeded', 'pending']);
+    expect(existsSync(join(dir, 'last'))).toBe(false);
+
+    await h.call('runs.control', { id: run.id, action: 'resume' });
+    const done = await ended(run.id);
+    expect(done.state).toBe('succeeded');
+    expect(existsSync(join(dir, 'last'))).toBe(true);
+  });
+
+  it('retries a failed step in the same terminal', async () => {
+    const dir = mkdtempSync(join(h.dir, 'retry-'));
+    const run = await start('needs-file', { vars: { dir } });
+    const failed = await ended(run.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.steps[0]).toMatchObject({ state: 'failed', exitCode: 1 });
+    expect(failed.message).toContain('Retry it');
+
+    writeFileSync(join(dir, 'ok'), '');
+    await h.call('runs.control', { id: run.id, action: 'retry' });
+    const done = await ended(run.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.terminalId).toBe(run.terminalId);
+    expect(done.steps[0]).toMatchObject({ state: 'succeeded', exitCode: 0, output: 'found\n' });
   });
 
   it('records a dry run with every command rendered and nothing run', async () => {

@@ -104,6 +104,30 @@ steps:
     title: Leave another trace
     command: echo three > {{ params.dir }}/last
 `,
+  'needs-file.yaml': `apiVersion: fleetdeck.io/v1
+kind: Runbook
+id: needs-file
+title: Succeeds once a file exists
+params:
+  - name: dir
+    description: Where the file is looked for.
+steps:
+  - id: look
+    title: Look for the file
+    command: test -e {{ params.dir }}/ok && echo found
+`,
+  'metric-timeout.yaml': `apiVersion: fleetdeck.io/v1
+kind: Runbook
+id: metric-timeout
+title: Wait for a latency no endpoint reaches
+steps:
+  - id: never
+    title: Wait for p95 under a millisecond
+    command: 'true'
+    check:
+      metric: latency_p95 < 1ms
+      timeout: 12s
+`,
 };
 
 /** Writes the fixtures into `dir/runbooks` and returns that folder. */

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/fleet.schema';
-import type { Run } from '../../../src/shared/contract/runbook.schema';
+import type { Run, RunbookSummary } from '../../../src/shared/contract/runbook.schema';
 import { ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import { until } from '../../support/until';
+import { writeFixtureRunbooks } from './run-fixtures';
 
 const ENDPOINT = 'prod-us-east:llm:llama-8b-chat';
 const SLO_P95_S = 12;
@@ -49,6 +50,20 @@ describe('the scale-out runbook on the demo fleet', () => {
       async () => ((await endpoint()).metrics.latency_p95?.value ?? 0) > SLO_P95_S,
       90_000,
     );
+
+    // Once the fleet calls it unhealthy, runbooks answering its reason are listed first, with why.
+    await until(
+      `${ENDPOINT} unhealthy for its p95`,
+      async () => /p95/.test((await endpoint()).health.reason),
+      150_000,
+      1000,
+    );
+    const suggested = await c.call<{ runbooks: RunbookSummary[] }>('runbooks.list', { endpointId: ENDPOINT });
+    const relevant = suggested.runbooks.filter((r) => r.relevance !== null);
+    expect(suggested.runbooks.slice(0, relevant.length)).toEqual(relevant);
+    expect(relevant.find((r) => r.id === 'scale-out')?.relevance).toMatch(/p95/);
+    const plain = await c.call<{ runbooks: RunbookSummary[] }>('runbooks.list', {});
+    expect(plain.runbooks.every((r) => r.relevance === null)).toBe(true);
 
     const started = await c.call<Run>('runs.start', {
       runbookId: 'scale-out',
@@ -109,5 +124,25 @@ describe('the scale-out runbook on the demo fleet', () => {
     expect(done.notes.map((n) => n.text)).toEqual(['traffic surge; keeping 8 replicas']);
     const history = await c.call<Array<{ id: string }>>('runs.list', { endpointId: ENDPOINT });
     expect(history.map((r) => r.id)).toEqual([started.id]);
-  }, 420_000);
+  }, 480_000);
+
+  it('fails a metric check that does not hold in time, with the last value seen', async () => {
+    await c.call('settings.set', {
+      runbooksFolder: writeFixtureRunbooks(c.dataDir, ['metric-timeout.yaml']),
+    });
+    const started = await c.call<Run>('runs.start', { runbookId: 'metric-timeout', endpointId: ENDPOINT });
+    const done = await until(
+      'the metric check to give up',
+      async () => {
+        const run = await c.call<Run>('runs.get', { id: started.id });
+        return run.state === 'failed' ? run : null;
+      },
+      60_000,
+    );
+    expect(done.steps[0]).toMatchObject({ state: 'failed', exitCode: 0, check: { ok: false } });
+    expect(done.steps[0]!.check!.detail).toMatch(
+      /^latency_p95 < 1ms did not hold within 12s: the last value was \d/,
+    );
+    expect(done.message).toContain('step 1');
+  }, 90_000);
 });
