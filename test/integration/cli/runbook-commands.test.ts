@@ -130,7 +130,7 @@ describe('fleetdeck runbook list', () => {
 
   it('--json is an array of runbook summaries with ids; unreadable files are warned about on stderr', async () => {
     const result = await inDir('runbook', 'list', '--json');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const listed = JSON.parse(result.stdout) as { id: string }[];
     const api = await fleet.call<{ runbooks: { id: string }[] }>('runbooks.list', {});
     expect(listed).toEqual(api.runbooks);
