@@ -47,6 +47,7 @@ interface Pending {
 /** One driver per run terminal; owns the output subscription for the session's life. */
 export class TerminalDriver {
   private carry = '';
+  private lastOutputAt = 0;
   private pending: Pending | null = null;
   private readonly syncs = new Map<string, () => void>();
   private exitWaiters = new Set<() => void>();
@@ -98,14 +99,33 @@ export class TerminalDriver {
     return reached;
   }
 
-  /** Sends Ctrl-C and waits for the prompt to come back (a sync mark), trying twice. */
+  /**
+   * Sends Ctrl-C and waits for the prompt to come back (a sync mark), up to three times. The sync
+   * line is typed only once the shell has gone quiet after the Ctrl-C: the terminal discards
+   * pending input when it delivers SIGINT, and would discard a line typed at the same moment.
+   */
   async interrupt(): Promise<boolean> {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       if (!this.alive) return false;
       this.host.write(this.sessionId, '\x03');
+      await this.quiet(100, 1000 * (attempt + 1));
       if (await this.sync(3000)) return true;
     }
     return false;
+  }
+
+  /** Resolves once no output has arrived for `ms`, or after `maxMs` whatever happens. */
+  private quiet(ms: number, maxMs: number): Promise<void> {
+    const start = Date.now();
+    this.lastOutputAt = start;
+    return new Promise((resolve) => {
+      const poll = () => {
+        const now = Date.now();
+        if (now - this.lastOutputAt >= ms || now - start >= maxMs || !this.alive) return resolve();
+        setTimeout(poll, Math.min(ms, 25));
+      };
+      setTimeout(poll, ms);
+    });
   }
 
   /**
@@ -151,6 +171,7 @@ export class TerminalDriver {
   }
 
   private onData(data: string): void {
+    this.lastOutputAt = Date.now();
     let text = this.carry + data;
     this.carry = '';
     MARK.lastIndex = 0;

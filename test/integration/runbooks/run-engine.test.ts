@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Run, RunSummary } from '../../../src/shared/contract/runbook.schema';
+import type { Run, RunbookSummary, RunSummary } from '../../../src/shared/contract/runbook.schema';
 import { startRunCore, type RunCore } from './run-harness';
 
 // Real core: SQLite on a fresh data dir, real PTYs running bash, the command registry with
@@ -19,6 +19,55 @@ describe('runbook runs in a real terminal', () => {
     h.call<Run>('runs.start', { runbookId, ...extra });
   const ended = (id: string) =>
     h.waitRun(id, `run ${id} to end`, (r) => !['running', 'waiting', 'paused'].includes(r.state));
+
+  it('lists, shows, validates and renders runbooks', async () => {
+    const all = await h.call<{ runbooks: RunbookSummary[]; problems: unknown[] }>('runbooks.list', {});
+    const ids = all.runbooks.map((r) => r.id);
+    expect(ids).toContain('scale-out');
+    expect(ids).toContain('confirm-flow');
+    expect(all.runbooks.find((r) => r.id === 'confirm-flow')).toMatchObject({
+      source: 'user',
+      destructive: true,
+    });
+    const found = await h.call<{ runbooks: RunbookSummary[] }>('runbooks.list', { query: 'marker manual' });
+    expect(found.runbooks.map((r) => r.id)).toEqual(['confirm-flow']);
+    const tagged = await h.call<{ runbooks: RunbookSummary[] }>('runbooks.list', { tag: 'capacity' });
+    expect(tagged.runbooks.map((r) => r.id)).toContain('scale-out');
+    expect(tagged.runbooks.every((r) => r.tags.includes('capacity'))).toBe(true);
+    expect((await h.refusal('runbooks.list', { endpointId: 'no:such:endpoint' })).code).toBe('not_found');
+
+    expect((await h.call<{ steps: unknown[] }>('runbooks.get', { id: 'scale-out' })).steps).toHaveLength(5);
+    expect((await h.refusal('runbooks.get', { id: 'no-such-runbook' })).code).toBe('not_found');
+
+    const bad = await h.call<{
+      ok: boolean;
+      problems: Array<{ line: number | null; column: number | null }>;
+    }>('runbooks.validate', {
+      text: 'apiVersion: fleetdeck.io/v1\nkind: Runbook\nid: x\ntitle: [unclosed\n',
+      file: 'x.yaml',
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems[0]!.line).toBeGreaterThan(0);
+    expect(bad.problems[0]!.column).toBeGreaterThan(0);
+
+    const rendered = await h.call<{
+      params: Array<{ name: string; value: string; from: string }>;
+      steps: Array<{ command: string | null }>;
+    }>('runbooks.render', {
+      id: 'scale-out',
+      vars: { context: 'c1', namespace: 'ns', deployment: 'd; reboot', endpoint: 'c1:ns:d' },
+    });
+    expect(rendered.params.find((p) => p.name === 'replicas')).toEqual({
+      name: 'replicas',
+      value: '4',
+      from: 'default',
+    });
+    expect(rendered.steps[1]!.command).toBe(
+      "kubectl --context c1 -n ns scale deployment/'d; reboot' --replicas=4",
+    );
+    // Rendering is a dry run: nothing was recorded.
+    expect(await h.call<RunSummary[]>('runs.list', {})).toEqual([]);
+  });
 
   it('keeps a parameter like `x; rm -rf ~` one literal argument, and records the step', async () => {
     const value = 'x; rm -rf ~';
