@@ -151,6 +151,8 @@ export async function followRun(
       throw error;
     }
     if (action === 'abort') say(`  aborting run ${run.id}`);
+    // A retried step runs again: print its outcome again.
+    if (action === 'retry' && step) ended.delete(step.idx);
     return api.call('runs.control', { id: run.id, action });
   }
 }
