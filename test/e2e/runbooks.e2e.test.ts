@@ -277,6 +277,13 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     expect(waiting.steps[1]!.command).toContain(folder.marker);
     expect(existsSync(folder.marker)).toBe(false);
     await screenshot(page, 'runbook-confirm-dialog-dark');
+    // "Not yet" only closes the dialog: the step keeps waiting and nothing runs.
+    await page.click('[data-testid=confirm-step-cancel]');
+    await page.waitForSelector('[data-testid=confirm-step-dialog]', { state: 'detached' });
+    expect((await fleet.call<Run>('runs.get', { id: gateRunId })).steps[1]?.state).toBe('waiting_confirm');
+    expect(existsSync(folder.marker)).toBe(false);
+    await page.click('[data-testid=review-confirm]');
+    await page.waitForSelector('[data-testid=confirm-step-dialog]');
     await page.click('[data-testid=confirm-step]');
     await page.waitForSelector('[data-testid=view-run][data-state=succeeded]', { timeout: 60_000 });
     expect(readFileSync(folder.marker, 'utf8').trim()).toBe('confirmed-by-a-person');

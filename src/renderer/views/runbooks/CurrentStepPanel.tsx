@@ -35,7 +35,11 @@ export function CurrentStepPanel({
       <h2 className="panel-title" id="rb-current-title">
         Step {step.idx + 1}: {step.title} — <span className={`tone-${words.tone}`}>{words.label}</span>
       </h2>
-      {guidance ? <Markdown source={guidance} testId="current-guidance" /> : null}
+      {guidance ? (
+        <Markdown source={guidance} testId="current-guidance" />
+      ) : (
+        <p className="muted">{guidance === null ? 'Loading the guidance…' : 'No guidance for this step.'}</p>
+      )}
       {step.state === 'waiting_manual' && run.state === 'waiting' ? (
         <div className="rb-current-actions">
           <p>Do this step yourself, then tick it done.</p>

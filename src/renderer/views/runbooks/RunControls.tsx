@@ -4,9 +4,9 @@ import type { RunAction } from '../../stores/runbooks.slice';
 import { isLive } from './run-words';
 
 /**
- * The run's controls, each offered only when the run is in a state where it means something:
- * Pause while running, Resume while paused or interrupted, Skip/Retry on a failed or waiting
- * step, Abort and Rollback (both confirmed in a dialog) while the run can still change.
+ * The run's controls, each offered only when the core would accept it (run.engine.ts): Pause
+ * while running or waiting, Resume when paused or interrupted, Retry a failed step, Skip a
+ * stopped or waiting one, Abort and Rollback (both confirmed in a dialog) until the run is over.
  */
 export function RunControls({
   run,
@@ -22,8 +22,8 @@ export function RunControls({
 }) {
   const step = run.steps[run.currentStep];
   const live = isLive(run.state);
-  const stuck = step?.state === 'failed' || step?.state === 'interrupted';
-  const waiting = step?.state === 'waiting_confirm' || step?.state === 'waiting_manual';
+  const stopped = run.state === 'failed' || run.state === 'interrupted' || run.state === 'paused';
+  const waiting = run.state === 'waiting';
   const hasRollback = run.steps.some((s) => s.rollback !== null);
   const button = (action: RunAction, label: string, show: boolean, danger = false) =>
     show ? (
@@ -40,11 +40,11 @@ export function RunControls({
     ) : null;
   return (
     <div className="rb-controls" role="toolbar" aria-label="Run controls" data-testid="run-controls">
-      {button('pause', 'Pause', run.state === 'running' || run.state === 'waiting')}
+      {button('pause', 'Pause', run.state === 'running' || waiting)}
       {button('resume', 'Resume', run.state === 'paused' || run.state === 'interrupted')}
-      {button('retry', 'Retry step', live && (stuck || run.state === 'failed'))}
-      {button('skip', 'Skip step', live && (stuck || waiting))}
-      {button('rollback', 'Roll back…', (live || run.state === 'failed') && hasRollback, true)}
+      {button('retry', 'Retry step', run.state === 'failed' && step !== undefined)}
+      {button('skip', 'Skip step', (stopped || waiting) && step !== undefined)}
+      {button('rollback', 'Roll back…', live && hasRollback, true)}
       {button('abort', 'Abort…', live, true)}
     </div>
   );

@@ -201,7 +201,7 @@ export function RunView() {
         <ConfirmRunActionDialog
           action={asking}
           rollbacks={run.steps.flatMap((s) =>
-            s.rollback && s.state === 'succeeded' ? [s.rollback.command] : [],
+            s.rollback && (s.state === 'succeeded' || s.state === 'failed') ? [s.rollback.command] : [],
           )}
           pending={pending === asking}
           onConfirm={() => {

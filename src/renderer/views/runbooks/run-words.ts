@@ -33,9 +33,12 @@ export const stepStateWords: Record<
   interrupted: { label: 'Interrupted', tone: 'error' },
 };
 
-/** A run that can still change (the controls apply); the rest are history. */
+/**
+ * A run that can still change (the controls apply); the rest are history. A failed run is not
+ * over: its failed step can be retried or skipped, or the run rolled back (run.engine.ts).
+ */
 export const isLive = (state: RunState): boolean =>
-  state === 'running' || state === 'waiting' || state === 'paused' || state === 'interrupted';
+  state !== 'succeeded' && state !== 'aborted' && state !== 'rolled_back';
 
 export const severityOrder: Record<RunbookSummary['severity'], number> = {
   critical: 0,
