@@ -57,6 +57,7 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
       'Fleet',
       'Endpoints',
       'Spend',
+      'Runbooks',
       'Health',
       'Settings',
       'Sources',
