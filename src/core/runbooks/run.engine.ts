@@ -281,9 +281,11 @@ export class RunEngine {
     }
     this.closing = true;
     for (const a of loops) {
+      // The driver first: a command in flight ends as 'terminal_exited' without a Ctrl-C (the
+      // terminal service hangs the shell up next); then metric waits and questions end.
+      a.driver?.dispose();
       a.step.abort();
       a.asking?.answer({ action: 'abort', actor: 'fleetdeck' });
-      a.driver?.dispose();
     }
     await Promise.allSettled(loops.map((a) => a.loop));
   }

@@ -52,6 +52,7 @@ export class TerminalDriver {
   private readonly syncs = new Map<string, () => void>();
   private exitWaiters = new Set<() => void>();
   private exited = false;
+  private disposed = false;
   private readonly offOutput: () => void;
   private readonly offExit: () => void;
 
@@ -68,7 +69,7 @@ export class TerminalDriver {
   }
 
   get alive(): boolean {
-    return !this.exited && this.host.get(this.sessionId)?.state === 'running';
+    return !this.exited && !this.disposed && this.host.get(this.sessionId)?.state === 'running';
   }
 
   /**
@@ -204,6 +205,7 @@ export class TerminalDriver {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.offOutput();
     this.offExit();
     for (const w of this.exitWaiters) w();

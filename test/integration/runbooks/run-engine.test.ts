@@ -273,3 +273,30 @@ describe('runbook runs in a real terminal', () => {
     await h.call('runs.control', { id: run.id, action: 'abort' });
   });
 });
+
+describe('a run when its core shuts down', () => {
+  it('is recorded as interrupted and resumes on the next start', async () => {
+    const first = await startRunCore();
+    const dir = mkdtempSync(join(first.dir, 'shutdown-'));
+    let second: RunCore | null = null;
+    try {
+      const run = await first.call<Run>('runs.start', { runbookId: 'wait-for-file', vars: { dir } });
+      await first.waitRun(run.id, 'the waiting step to run', (r) => r.steps[1]!.state === 'running');
+      await first.close();
+
+      second = await startRunCore({ dir: first.dir });
+      const after = await second.call<Run>('runs.get', { id: run.id });
+      expect(after.state).toBe('interrupted');
+      expect(after.steps.map((s) => s.state)).toEqual(['succeeded', 'interrupted', 'pending']);
+      expect((await second.refusal('runs.control', { id: run.id, action: 'confirm' })).code).toBe('conflict');
+
+      writeFileSync(join(dir, 'go'), '');
+      await second.call('runs.control', { id: run.id, action: 'resume' });
+      const done = await second.waitRun(run.id, 'the resumed run to end', (r) => r.state === 'succeeded');
+      expect(done.steps.map((s) => s.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    } finally {
+      await second?.close();
+      await first.dispose();
+    }
+  });
+});

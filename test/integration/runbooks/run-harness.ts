@@ -12,12 +12,14 @@ export interface RunCore {
   refusal(command: string, args?: unknown): Promise<{ code: string; message: string; hint?: string }>;
   /** Resolves with the run once `holds` is true, re-checking on every runs.changed. */
   waitRun(id: string, what: string, holds: (run: Run) => boolean, timeoutMs?: number): Promise<Run>;
+  /** Stops the core and keeps its data directory (to start another core on it). */
+  close(): Promise<void>;
   dispose(): Promise<void>;
 }
 
 /** A real core (SQLite, PTYs, command registry) on a fresh data dir, with the fixture runbooks. */
-export async function startRunCore(): Promise<RunCore> {
-  const tmp = freshDir('fleetdeck-runs-');
+export async function startRunCore(options: { dir?: string } = {}): Promise<RunCore> {
+  const tmp = options.dir ? { dir: options.dir, cleanup: () => {} } : freshDir('fleetdeck-runs-');
   const core = startCore({ dataDir: tmp.dir, host: 'console', log: silentLogger, validateResults: true });
   const ctx = { actor: 'tester', host: 'console' as const };
   const call = async <T>(command: string, args: unknown = {}): Promise<T> => {
@@ -70,6 +72,7 @@ export async function startRunCore(): Promise<RunCore> {
       return reply.error;
     },
     waitRun,
+    close: () => core.close(),
     async dispose() {
       await core.close();
       tmp.cleanup();
