@@ -27,6 +27,12 @@ export interface ConnectionSink {
 
 export type Attach = (id: string, handlers: TerminalStreamHandlers) => Promise<TerminalStream>;
 
+/**
+ * Unparsed characters xterm may hold before acks wait for its write callbacks (see writeCounted).
+ * Together with the core's high watermark (100K) about the 500K the xterm.js guide advises.
+ */
+export const BACKLOG_ALLOWANCE_CHARS = 400_000;
+
 /** Codes that no retry will change: the person has to act (or the session is gone). */
 const FINAL_CODES = new Set(['not_found', 'forbidden', 'unauthorized', 'bad_request']);
 
@@ -41,7 +47,10 @@ export class TerminalConnection {
   private stream: TerminalStream | null = null;
   /** Bumped per attach: frames and callbacks of an older stream are ignored. */
   private generation = 0;
-  private unacked = 0;
+  /** Characters of 'data' frames received, acknowledged, and written to xterm but not yet parsed. */
+  private received = 0;
+  private acked = 0;
+  private backlog = 0;
   private exited = false;
   private disposed = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -89,7 +98,9 @@ export class TerminalConnection {
   private async connect(): Promise<void> {
     const generation = ++this.generation;
     this.exited = false;
-    this.unacked = 0;
+    this.received = 0;
+    this.acked = 0;
+    this.backlog = 0;
     this.sink.status({ kind: 'connecting' });
     const current = () => !this.disposed && generation === this.generation;
     try {
@@ -150,17 +161,32 @@ export class TerminalConnection {
   }
 
   /**
-   * Writes into xterm and acknowledges from xterm's parse callback, every ackEveryChars: the
-   * core counts what it sent minus what we acked, pausing the PTY past the high watermark.
+   * Writes into xterm and acknowledges what it has taken. The core counts what it sent minus
+   * what we acked and pauses the PTY past its high watermark, resuming only once nearly all is
+   * acked; acking strictly from xterm's parse callback would drain the pipe on every cycle (the
+   * core refills only after the last character is parsed). So xterm may hold up to
+   * BACKLOG_ALLOWANCE_CHARS unparsed before acks wait for its write callbacks: its buffer stays
+   * bounded (allowance + the core's high watermark, about the 500K the xterm.js flow-control
+   * guide advises, far below the 50 MB where it discards), and the PTY refills while xterm parses.
    */
   private writeCounted(data: string, generation: number): void {
+    this.received += data.length;
+    this.backlog += data.length;
     this.sink.write(data, () => {
       if (generation !== this.generation || this.disposed) return;
-      this.unacked += data.length;
-      if (this.unacked < TERMINAL_FLOW.ackEveryChars) return;
-      this.stream?.send({ t: 'ack', n: this.unacked });
-      this.unacked = 0;
+      this.backlog -= data.length;
+      this.ackWhatFits();
     });
+    this.ackWhatFits();
+  }
+
+  private ackWhatFits(): void {
+    const ackable = this.received - Math.max(0, this.backlog - BACKLOG_ALLOWANCE_CHARS);
+    const n = ackable - this.acked;
+    // Every ackEveryChars, and whatever is left once xterm has caught up.
+    if (n <= 0 || (n < TERMINAL_FLOW.ackEveryChars && this.backlog > 0)) return;
+    this.stream?.send({ t: 'ack', n });
+    this.acked += n;
   }
 
   private onStreamEnd(reason: string, auto: boolean): void {

@@ -3,6 +3,7 @@ import type { TerminalStream, TerminalStreamHandlers } from '../../../../src/sha
 import { TERMINAL_FLOW, type TerminalClientFrame } from '../../../../src/shared/contract/index';
 import { FleetError } from '../../../../src/shared/errors/fleet-error';
 import {
+  BACKLOG_ALLOWANCE_CHARS,
   TerminalConnection,
   type ConnectionStatus,
 } from '../../../../src/renderer/views/terminal/terminal-connection';
@@ -65,29 +66,43 @@ describe('TerminalConnection', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('replays on attach, acks data only once xterm parsed it, every ackEveryChars, and never acks the replay', async () => {
+  it('replays on attach without acking it, acks data every ackEveryChars, and holds acks once xterm is behind by more than its allowance', async () => {
     const h = harness();
     h.connection.start();
     await h.settle();
     const [stream] = h.streams;
+    const acks = () => h.sent.filter((f) => f.t === 'ack');
     stream!.handlers.onFrame({ t: 'replay', d: 'x'.repeat(TERMINAL_FLOW.ackEveryChars * 3) });
     expect(h.written.slice(0, 1)).toEqual(['<reset>']);
     expect(h.statuses.at(-1)).toEqual({ kind: 'live' });
     // After the replay this window's grid is sent, so the PTY matches what is on screen.
     expect(h.sent).toEqual([{ t: 'resize', cols: 100, rows: 30 }]);
     h.parseAll();
-    expect(h.sent.filter((f) => f.t === 'ack')).toEqual([]);
+    expect(acks()).toEqual([]);
 
+    // Small amounts wait until ackEveryChars have come, then go in one ack.
     const chunk = 'y\r\n'.repeat(1000); // 3,000 chars
     stream!.handlers.onFrame({ t: 'data', d: chunk });
+    expect(acks()).toEqual([]);
     stream!.handlers.onFrame({ t: 'data', d: chunk });
-    // Written but not yet parsed: nothing acknowledged, so the core keeps counting it.
-    expect(h.sent.filter((f) => f.t === 'ack')).toEqual([]);
-    h.parseAll();
-    expect(h.sent.filter((f) => f.t === 'ack')).toEqual([{ t: 'ack', n: 6000 }]);
+    expect(acks()).toEqual([{ t: 'ack', n: 6000 }]);
+    // Once xterm has caught up, the rest is acked too: nothing stays counted against the PTY.
     stream!.handlers.onFrame({ t: 'data', d: chunk });
+    expect(acks()).toHaveLength(1);
     h.parseAll();
-    expect(h.sent.filter((f) => f.t === 'ack')).toHaveLength(1);
+    expect(acks()).toEqual([
+      { t: 'ack', n: 6000 },
+      { t: 'ack', n: 3000 },
+    ]);
+
+    // A flood xterm has not parsed: acks stop at its allowance, so the core pauses the PTY ...
+    const big = 'y'.repeat(100_000);
+    for (let i = 0; i < 6; i++) stream!.handlers.onFrame({ t: 'data', d: big });
+    const ackedTotal = () => acks().reduce((sum, f) => sum + (f.t === 'ack' ? f.n : 0), 0);
+    expect(ackedTotal()).toBe(9000 + BACKLOG_ALLOWANCE_CHARS);
+    // ... until xterm's write callbacks show it has parsed the excess.
+    h.parseAll();
+    expect(ackedTotal()).toBe(9000 + 600_000);
 
     expect(h.connection.input('ls\r')).toBe(true);
     expect(h.sent.at(-1)).toEqual({ t: 'input', d: 'ls\r' });
