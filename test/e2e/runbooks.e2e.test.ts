@@ -339,6 +339,16 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     await page.click(suggestion);
     await page.waitForSelector('[data-testid=view-runbook][data-runbook-id=restart-crashloop-pods]');
     expect(await page.getAttribute('[data-testid=endpoint-picked]', 'data-endpoint-id')).toBe(sick.id);
+
+    // The endpoint picker: unbind, search by name, pick; the address follows.
+    await page.click('[data-testid=endpoint-unbind]');
+    await until('unbound', async () => !(await page.evaluate<string>('location.hash')).includes('endpoint='));
+    await page.fill('[data-testid=endpoint-search]', sick.name);
+    await page.click(`[data-testid=endpoint-option][data-endpoint-id="${sick.id}"]`);
+    await until('bound again', async () =>
+      (await page.evaluate<string>('location.hash')).endsWith(`?endpoint=${encodeURIComponent(sick.id)}`),
+    );
+    expect(await page.getAttribute('[data-testid=endpoint-picked]', 'data-endpoint-id')).toBe(sick.id);
     expect(problems).toEqual([]);
   });
 });

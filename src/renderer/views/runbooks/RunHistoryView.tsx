@@ -30,19 +30,19 @@ export function RunHistoryView() {
   const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
   const search = useRef<HTMLInputElement>(null);
   useSlashFocus(search);
-  const [q, setQ] = useState(filter.q);
-  const [sentQ, setSentQ] = useState(filter.q);
-  useEffect(() => {
-    const timer = setTimeout(() => setSentQ(q), QUERY_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [q]);
-
+  // What is typed, and the address's query it was typed over: once the address moves on (the
+  // debounced write below, a tab, Back) the address is what shows again.
+  const [draft, setDraft] = useState<{ text: string; over: string } | null>(null);
+  const q = draft && draft.over === filter.q ? draft.text : filter.q;
   const update = (patch: Partial<HistoryFilter>) =>
     writeHash(historyHash({ ...filter, ...patch }), 'replace');
+  const pending = draft && draft.over === filter.q && draft.text !== filter.q ? draft.text : null;
   useEffect(() => {
-    if (sentQ !== filter.q) update({ q: sentQ });
+    if (pending === null) return;
+    const timer = setTimeout(() => update({ q: pending }), QUERY_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [sentQ]);
+  }, [pending]);
 
   useEffect(
     () =>
@@ -71,7 +71,7 @@ export function RunHistoryView() {
           aria-label="Search runs"
           aria-keyshortcuts="/"
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => setDraft({ text: e.target.value, over: filter.q })}
           data-testid="run-search"
         />
         <label className="rb-filter">
