@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Run, RunState, RunSummary, Runbook } from '../../shared/contract/runbook.schema';
+import type { RunState, Runbook } from '../../shared/contract/runbook.schema';
 import { FleetError } from '../../shared/errors/fleet-error';
 import type { EventBus } from '../events/event-bus';
 import type { FleetService } from '../fleet/fleet.service';
 import type { Logger } from '../log/logger';
 import type { TerminalHost } from '../terminal/terminal.types';
-import { waitForMetric } from './metric-check';
+import { planIdleControl, type RunAction } from './run.control';
+import { interruptRecord, newRunRecord, stepLabel, toSummary } from './run.record';
 import type { RenderedRunbook } from './runbook.render';
 import { activeStates, type RunStore, type StoredRun, type StoredStep } from './run.store';
 import { TerminalDriver } from './step-exec';
-import { evaluateCheck, failureDetail } from './step-verdict';
+import { runCommandStep } from './step-run';
 
-export type RunAction = 'pause' | 'resume' | 'abort' | 'rollback' | 'confirm' | 'skip' | 'retry' | 'done';
+export type { RunAction } from './run.control';
 
 export interface RunEngineOptions {
   store: RunStore;
@@ -56,34 +57,6 @@ interface Active {
   loop: Promise<void>;
 }
 
-const finalStates: readonly RunState[] = ['succeeded', 'aborted', 'rolled_back'];
-const stepLabel = (s: StoredStep) => `step ${s.idx + 1} '${s.title}'`;
-
-export const toSummary = (r: StoredRun): RunSummary => ({
-  id: r.id,
-  runbookId: r.runbookId,
-  runbookTitle: r.runbookTitle,
-  endpointId: r.endpointId,
-  actor: r.actor,
-  state: r.state,
-  dryRun: r.dryRun,
-  readOnly: r.readOnly,
-  currentStep: r.currentStep,
-  stepCount: r.stepCount,
-  terminalId: r.terminalId,
-  startedAt: r.startedAt,
-  updatedAt: r.updatedAt,
-  endedAt: r.endedAt,
-  message: r.message,
-});
-
-export const toRun = (r: StoredRun): Run => ({
-  ...toSummary(r),
-  params: r.params,
-  notes: r.notes,
-  steps: r.steps.map(({ checkDef: _c, onFailure: _f, timeoutSeconds: _t, ...record }) => record),
-});
-
 /**
  * Guided execution (issue 5): runs a rendered runbook step by step in its own terminal, asks a
  * person where the runbook says so, evaluates each check, and writes every change of the run
@@ -101,16 +74,7 @@ export class RunEngine {
     for (const id of ids) {
       const run = this.o.store.get(id);
       if (!run) continue;
-      const step = run.steps[run.currentStep];
-      for (const s of run.steps) {
-        if (s.state === 'running' || s.state === 'checking') s.state = 'interrupted';
-        else if (s.state === 'waiting_confirm' || s.state === 'waiting_manual') s.state = 'pending';
-        else continue;
-        this.o.store.saveStep(run.id, s);
-      }
-      run.state = 'interrupted';
-      run.updatedAt = this.o.now();
-      run.message = `Fleetdeck stopped during ${step ? stepLabel(step) : 'the run'}; resume to continue from the last completed step in a new terminal.`;
+      for (const step of interruptRecord(run, this.o.now())) this.o.store.saveStep(run.id, step);
       this.o.store.saveRun(run);
       this.emit(run);
     }
@@ -133,59 +97,10 @@ export class RunEngine {
   }
 
   start(input: StartRunInput): StoredRun {
-    const now = this.o.now();
-    const run: StoredRun = {
-      id: randomUUID(),
-      runbookId: input.runbook.id,
-      runbookTitle: input.runbook.title,
-      runbook: input.runbook,
-      endpointId: input.endpointId,
-      actor: input.actor,
-      state: 'running',
-      dryRun: input.dryRun,
-      readOnly: input.readOnly,
-      autoConfirm: input.autoConfirm,
-      currentStep: 0,
-      stepCount: input.rendered.steps.length,
-      terminalId: null,
-      startedAt: now,
-      updatedAt: now,
-      endedAt: null,
-      message: null,
-      params: Object.fromEntries(input.rendered.params.map((p) => [p.name, p.value])),
-      notes: [],
-      steps: input.rendered.steps.map((s) => ({
-        idx: s.idx,
-        title: s.title,
-        kind: s.kind,
-        confirm: s.confirm,
-        command: s.command,
-        state: input.dryRun ? 'skipped' : 'pending',
-        exitCode: null,
-        check: null,
-        startedAt: null,
-        endedAt: null,
-        output: '',
-        transcript: null,
-        confirmedBy: null,
-        rollback: s.rollback ? { command: s.rollback, exitCode: null, state: 'pending' } : null,
-        checkDef: s.check,
-        onFailure: s.onFailure,
-        timeoutSeconds: s.timeoutSeconds,
-      })),
-    };
-    if (input.dryRun) {
-      // A dry run is a record of what would run: every command rendered, nothing sent anywhere.
-      run.state = 'succeeded';
-      run.currentStep = run.stepCount;
-      run.endedAt = now;
-      run.message = `Dry run: ${run.steps.filter((s) => s.command).length} command(s) rendered; nothing was run.`;
-      this.o.store.insert(run);
-      this.emit(run);
-      return run;
-    }
+    const run = newRunRecord(input, randomUUID(), this.o.now());
     this.o.store.insert(run);
-    this.launch(run, 'forward');
+    if (run.dryRun) this.emit(run);
+    else this.launch(run, 'forward');
     return run;
   }
 
@@ -193,47 +108,11 @@ export class RunEngine {
     const a = this.active.get(id);
     if (a) return this.controlActive(a, action, actor);
     const run = this.get(id);
-    const refuse = (why: string): never => {
-      throw new FleetError({
-        code: 'conflict',
-        message: `Cannot ${action} run ${id}: ${why}`,
-        where: 'runs.control',
-      });
-    };
-    if (action === 'abort') {
-      // Safe to repeat: an ended run stays as it ended.
-      if (finalStates.includes(run.state) || run.dryRun) return run;
-      run.state = 'aborted';
-      run.endedAt = this.o.now();
-      run.message = `Aborted by ${actor}.`;
-      this.save(run);
-      return run;
-    }
-    if (run.dryRun) refuse('it is a dry run; start a real run to execute it');
-    if (finalStates.includes(run.state)) refuse(`it has already ${run.state.replace('_', ' ')}`);
-    const step = run.steps[run.currentStep];
-    switch (action) {
-      case 'resume':
-      case 'retry':
-        if (run.state !== 'interrupted' && run.state !== 'failed' && run.state !== 'paused')
-          refuse(`it is ${run.state}`);
-        if (step) this.resetStep(step);
-        break;
-      case 'skip':
-        if (!step) refuse('there is no step left to skip');
-        step!.state = 'skipped';
-        step!.endedAt ??= this.o.now();
-        this.o.store.saveStep(run.id, step!);
-        run.currentStep++;
-        break;
-      case 'rollback':
-        this.launch(run, 'rollback', actor);
-        return run;
-      default:
-        refuse(`it is ${run.state}, not waiting for '${action}'`);
-    }
-    run.endedAt = null;
-    this.launch(run, 'forward');
+    const plan = planIdleControl(run, action, actor, this.o.now());
+    if (plan === 'unchanged') return run;
+    for (const step of run.steps) this.o.store.saveStep(run.id, step);
+    if (plan === 'save') this.save(run);
+    else this.launch(run, plan, actor);
     return run;
   }
 
@@ -264,20 +143,9 @@ export class RunEngine {
   async close(): Promise<void> {
     const loops = [...this.active.values()];
     for (const a of loops) {
-      const run = a.run;
-      const step = run.steps[run.currentStep];
-      if (step && (step.state === 'running' || step.state === 'checking')) {
-        step.state = 'interrupted';
-        this.o.store.saveStep(run.id, step);
-      } else if (step && (step.state === 'waiting_confirm' || step.state === 'waiting_manual')) {
-        step.state = 'pending';
-        this.o.store.saveStep(run.id, step);
-      }
-      run.state = 'interrupted';
-      run.updatedAt = this.o.now();
-      run.message = `Fleetdeck stopped during ${step ? stepLabel(step) : 'the run'}; resume to continue from the last completed step in a new terminal.`;
-      this.o.store.saveRun(run);
-      this.emit(run);
+      for (const step of interruptRecord(a.run, this.o.now())) this.o.store.saveStep(a.run.id, step);
+      this.o.store.saveRun(a.run);
+      this.emit(a.run);
     }
     this.closing = true;
     for (const a of loops) {
@@ -354,10 +222,17 @@ export class RunEngine {
       asking: null,
       loop: Promise.resolve(),
     };
-    this.active.set(run.id, a);
     run.state = 'running';
     run.message = mode === 'rollback' ? `Rolling back (asked by ${actor}).` : null;
-    this.openTerminal(a);
+    try {
+      this.openTerminal(a);
+    } catch (error) {
+      run.state = 'failed';
+      run.message = `The run's terminal could not be opened: ${(error as Error).message}`;
+      this.save(run);
+      return;
+    }
+    this.active.set(run.id, a);
     this.save(run);
     a.loop = (mode === 'rollback' ? this.rollback(a, actor) : this.forward(a))
       .catch((error: unknown) => {
@@ -368,6 +243,7 @@ export class RunEngine {
         this.finish(a, 'failed', `Fleetdeck failed while running this runbook: ${(error as Error)?.message}`);
       })
       .finally(() => {
+        a.driver?.dispose();
         if (this.active.get(run.id) === a) this.active.delete(run.id);
       });
   }
@@ -522,90 +398,31 @@ export class RunEngine {
     }
   }
 
-  /** Runs a step's command and check; true/false for the verdict, null when the terminal went away. */
+  /** Runs a step's command and check; true/false for the verdict, null when the run cannot go on. */
   private async execStep(a: Active, step: StoredStep): Promise<boolean | null> {
     const run = a.run;
-    const driver = a.driver!;
     a.step = new AbortController();
     if (a.stop) a.step.abort();
-    const seq = this.o.terminals.transcriptSeq(driver.sessionId);
-    Object.assign(step, {
-      state: 'running',
-      startedAt: this.o.now(),
-      endedAt: null,
-      exitCode: null,
-      check: null,
-      output: '',
-      transcript: { sessionId: driver.sessionId, fromSeq: seq + 1, toSeq: seq },
-    } satisfies Partial<StoredStep>);
     run.message = null;
-    this.saveStep(run, step);
-
-    // An exit code or output check may give the command less time than the step's timeout.
-    const limit =
-      step.checkDef && step.checkDef.kind !== 'metric'
-        ? Math.min(step.timeoutSeconds, step.checkDef.timeoutSeconds)
-        : step.timeoutSeconds;
-    const result = await driver.exec(step.command!, {
-      timeoutMs: limit * 1000,
+    const verdict = await runCommandStep(step, {
+      driver: a.driver!,
+      terminals: this.o.terminals,
+      fleet: this.o.fleet,
+      endpointId: run.endpointId,
+      now: this.o.now,
+      ...(this.o.metricPollMs ? { metricPollMs: this.o.metricPollMs } : {}),
       signal: a.step.signal,
+      stoppedBecause: () => `Stopped by ${a.stopActor} (${a.stop ?? 'abort'})`,
+      changed: (s) => this.saveStep(run, s),
+      closing: () => this.closing,
     });
-    if (this.closing) return null;
-    step.exitCode = result.exitCode;
-    step.output = result.output;
-    step.transcript = {
-      sessionId: driver.sessionId,
-      fromSeq: seq + 1,
-      toSeq: this.o.terminals.transcriptSeq(driver.sessionId),
-    };
-    if (result.outcome === 'terminal_exited') {
-      step.state = 'interrupted';
-      step.endedAt = this.o.now();
-      this.o.store.saveStep(run.id, step);
-      this.finish(
-        a,
-        'interrupted',
-        `The run's terminal exited during ${stepLabel(step)}; resume to run it again in a new terminal.`,
-      );
-      return null;
-    }
-    if (result.outcome !== 'exited') {
-      step.state = 'failed';
-      step.endedAt = this.o.now();
-      step.check = {
-        ok: false,
-        detail:
-          result.outcome === 'timed_out'
-            ? `Timed out after ${limit}s; Ctrl-C was sent.`
-            : `Stopped by ${a.stopActor} (${a.stop ?? 'abort'}); Ctrl-C was sent.`,
-      };
-      this.saveStep(run, step);
-      return false;
-    }
-
-    const failure = failureDetail(step, result.exitCode, result.output);
-    if (failure !== null || step.checkDef?.kind !== 'metric') {
-      step.check =
-        failure !== null
-          ? { ok: false, detail: failure }
-          : evaluateCheck(step, result.exitCode, result.output);
-    } else {
-      step.state = 'checking';
-      this.saveStep(run, step);
-      step.check = await waitForMetric({
-        fleet: this.o.fleet,
-        endpointId: run.endpointId,
-        check: step.checkDef,
-        now: this.o.now,
-        ...(this.o.metricPollMs ? { pollMs: this.o.metricPollMs } : {}),
-        signal: a.step.signal,
-      });
-      if (this.closing) return null;
-    }
-    step.state = step.check.ok ? 'succeeded' : 'failed';
-    step.endedAt = this.o.now();
-    this.saveStep(run, step);
-    return step.check.ok;
+    if (verdict !== 'terminal_exited') return verdict;
+    this.finish(
+      a,
+      'interrupted',
+      `The run's terminal exited during ${stepLabel(step)}; resume to run it again in a new terminal.`,
+    );
+    return null;
   }
 
   /** Runs the rollback commands of completed steps, newest first. */
@@ -694,12 +511,6 @@ export class RunEngine {
     this.o.store.saveStep(run.id, step);
     run.currentStep++;
     this.save(run);
-  }
-
-  private resetStep(step: StoredStep): void {
-    if (step.state === 'succeeded' || step.state === 'skipped') return;
-    step.state = 'pending';
-    step.endedAt = null;
   }
 
   private finish(a: Active, state: RunState, message: string | null): void {
