@@ -182,7 +182,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
   };
 
   const host: TerminalHost = {
-    open(args, _actor) {
+    open(args, actor) {
       if (closing) {
         throw new FleetError({
           code: 'unavailable',
@@ -253,7 +253,13 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       };
       if (baseEnv) start(baseEnv);
       else void envReady.then(start);
-      log.info('terminal opened', { id, shell: shell.file, endpointId: info.endpointId, runId: info.runId });
+      log.info('terminal opened', {
+        id,
+        actor,
+        shell: shell.file,
+        endpointId: info.endpointId,
+        runId: info.runId,
+      });
       bus.emit('terminal.session', snapshot(session));
       return snapshot(session);
     },
