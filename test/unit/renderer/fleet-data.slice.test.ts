@@ -87,4 +87,25 @@ describe('applying fleet deltas in the renderer', () => {
     });
     expect(kept.get('a')!.hourlyPriceUsd).toBe(3.5);
   });
+
+  it('keeps metrics in canonical order whatever order the record had them in', () => {
+    const current = new Map([
+      [
+        'a',
+        endpoint('a', { metrics: { spend_per_hour: { value: 1, at: 0 }, latency_p95: { value: 1, at: 0 } } }),
+      ],
+    ]);
+    const values = canonicalMetricNames.map((m) => (m === 'request_rate' ? 4 : null));
+    const next = applyDelta(current, {
+      at: 1000,
+      upserted: [],
+      removed: [],
+      metrics: { a: values },
+      summary,
+    });
+    expect(Object.keys(next.get('a')!.metrics)).toEqual(
+      canonicalMetricNames.filter((m) => ['request_rate', 'latency_p95', 'spend_per_hour'].includes(m)),
+    );
+    expect(next.get('a')!.metrics.latency_p95).toEqual({ value: 1, at: 0 });
+  });
 });

@@ -210,6 +210,7 @@ describe('the fleet plane', () => {
     const deltas: Array<{
       upserted: Array<{
         id: string;
+        metrics: Record<string, unknown>;
         replicas: { ready: number };
         gpuType: string | null;
         health: { status: string };
@@ -229,7 +230,10 @@ describe('the fleet plane', () => {
       core!.tick();
       return deltas.at(-1)!.upserted;
     };
-    expect(tick().map((e) => e.id)).toEqual(['prod:llm:chat', 'prod:llm:other']);
+    const firstRecords = tick();
+    expect(firstRecords.map((e) => e.id)).toEqual(['prod:llm:chat', 'prod:llm:other']);
+    // Metrics in canonical order, not in the order their samples arrived (p95 came first).
+    expect(Object.keys(firstRecords[0]!.metrics)).toEqual(['error_rate', 'latency_p95', 'spend_per_hour']);
     expect(tick()).toEqual([]);
 
     // The same inventory listed again: nothing to send.
