@@ -15,6 +15,9 @@ vi.mock('electron', async () => (await import('../../unit/electron/fake-electron
  * on the fake Electron module; the core, the HTTP server and the spawned CLI are real.
  */
 
+// Each case spawns real node processes; on a machine shared by many test runs that takes time.
+vi.setConfig({ testTimeout: 120_000 });
+
 let dir: string;
 let cleanup: () => void;
 let running: DesktopApp | null = null;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import { freshDir } from '../../support/tmp';
 import {
@@ -16,6 +16,9 @@ import {
  * What the command line says when it cannot do its job: no console, a stale console.json, a
  * wrong token. Each is one line on stderr, a distinct exit code, and never the token.
  */
+
+// Each case spawns real node processes; on a machine shared by many test runs that takes time.
+vi.setConfig({ testTimeout: 120_000 });
 
 let fleet: RunningConsole;
 let dir: string;

@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/index';
 import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
 import pkg from '../../../package.json' with { type: 'json' };
@@ -12,6 +12,9 @@ import { ensureCliBuilt, expectOneLineError, removeEmptyHome, runCli, until } fr
  * bin/fleetdeck is spawned for every case, and what it prints is compared with what the same
  * API answers. One console for the file: the demo fleet takes a while to come up.
  */
+
+// Each case spawns real node processes; on a machine shared by many test runs that takes time.
+vi.setConfig({ testTimeout: 120_000 });
 
 let fleet: RunningConsole;
 let endpoints: Endpoint[];
@@ -306,6 +309,7 @@ describe('usage', () => {
       [['runbook', 'list', '--yes'], /--yes does not apply to `fleetdeck runbook list`/],
       [['annotate'], /annotate needs the text of the note/],
     ];
-    for (const [args, what] of cases) expectOneLineError(await runCli(args), 1, what);
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    cases.forEach(([, what], i) => expectOneLineError(results[i]!, 1, what));
   });
 });

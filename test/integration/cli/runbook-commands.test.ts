@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as NodePty from 'node-pty';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/index';
 import { repoRoot, startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import {
@@ -20,6 +20,9 @@ import {
  * demo fleet and a user runbook folder. Runs execute for real in the run's bash terminal; a
  * confirmation is answered on a real PTY, as a person would.
  */
+
+// Each case spawns real node processes; on a machine shared by many test runs that takes time.
+vi.setConfig({ testTimeout: 120_000 });
 
 const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
 
