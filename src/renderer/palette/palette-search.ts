@@ -22,6 +22,8 @@ const views: Array<[string, string, string]> = [
   ['Endpoints', '#/endpoints', 'table of every endpoint'],
   ['Spend', '#/spend', 'spend by source, cluster, model'],
   ['Terminal', '#/terminal', 'shells in the fleet context, as tabs'],
+  ['Runbooks', '#/runbooks', 'guided steps beside a terminal'],
+  ['Run history', '#/runs', 'every runbook run, searchable'],
   ['Health', '#/about', 'about Fleetdeck and its health checks'],
   ['Settings', '#/settings', 'preferences'],
   ['Sources', '#/settings/sources', 'clusters, Prometheus, endpoints Fleetdeck reads'],
