@@ -117,6 +117,30 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     await typeLine(page, 'echo fleet-$((6*7))');
     await waitForLine(page, 'fleet-42');
 
+    // Ctrl+F finds in the screen and scrollback (the typed command holds "$((6*7))", not 42).
+    await page.keyboard.press('Control+f');
+    await page.waitForSelector('[data-testid=terminal-search-input]');
+    await page.keyboard.type('fleet-42');
+    await until('one match', async () =>
+      (await page.locator('[data-testid=terminal-search-count]').textContent()) === '1 of 1' ? true : null,
+    );
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=terminal-search]', { state: 'detached' });
+    // Ctrl+= and Ctrl+- change the font size (the shell never sees them).
+    const size = Number(
+      (await page.locator('[data-testid=terminal-font-size]').textContent())?.split(' ')[0],
+    );
+    await page.keyboard.press('Control+Equal');
+    await until('a larger font', async () =>
+      (await page.locator('[data-testid=terminal-font-size]').textContent()) === `${size + 1} px`
+        ? true
+        : null,
+    );
+    await page.keyboard.press('Control+Minus');
+    await until('the font size back', async () =>
+      (await page.locator('[data-testid=terminal-font-size]').textContent()) === `${size} px` ? true : null,
+    );
+
     // Output is text, never markup: a tag printed by a program stays characters on the screen.
     await typeLine(page, "printf '<b id=injected>bold-%s</b>\\n' x");
     await waitForLine(page, '<b id=injected>bold-x</b>');
