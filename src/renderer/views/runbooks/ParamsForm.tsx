@@ -83,7 +83,8 @@ export function ParamsForm({
           <div className="field rb-param" key={p.name}>
             <label className="field-label" htmlFor={id}>
               <code>{p.name}</code> <span className="muted">{p.type}</span>
-              {p.required ? <span className="rb-required"> required</span> : null}
+              {/* With a default it always has a value: "required" would only alarm. */}
+              {p.required && p.default === null ? <span className="rb-required"> required</span> : null}
             </label>
             {p.enum ? (
               <select
