@@ -101,6 +101,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
   const exitListeners = new Map<string, Set<(session: TerminalSession) => void>>();
   const killTimers = new Map<string, NodeJS.Timeout>();
   let cliAccess: { url: string; token: string } | null = null;
+  const cliTokens: string[] = [];
   let closing = false;
 
   const orphans = store.markOrphansExited();
@@ -374,6 +375,9 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
     host,
     streams,
     setCliAccess: (access) => {
+      // Earlier tokens stay redacted: shells opened before a change still hold them.
+      if (access && !cliTokens.includes(access.token)) cliTokens.push(access.token);
+      recorder.setKnownSecrets(cliTokens);
       cliAccess = access;
     },
     inspect(id) {

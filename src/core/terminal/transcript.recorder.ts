@@ -52,6 +52,12 @@ export class TranscriptRecorder {
   private readonly updateSession: Database.Statement<[number, number, string]>;
   private readonly writeBatch: (ids: readonly string[], force: boolean) => void;
 
+  /**
+   * Secrets known by value rather than by shape: the console token handed to every shell as
+   * FLEETDECK_TOKEN is one `env` away from the transcript.
+   */
+  private knownSecrets: readonly string[] = [];
+
   constructor(
     db: Database.Database,
     private readonly now: () => number,
@@ -66,6 +72,11 @@ export class TranscriptRecorder {
     this.writeBatch = db.transaction((ids: readonly string[], force: boolean) => {
       for (const id of ids) this.writeSession(id, force);
     });
+  }
+
+  /** Values to redact wherever they appear (short ones are ignored: they would match too much). */
+  setKnownSecrets(secrets: readonly string[]): void {
+    this.knownSecrets = secrets.filter((secret) => secret.length >= 16);
   }
 
   /** Starts recording a session whose row already exists. */
@@ -171,6 +182,7 @@ export class TranscriptRecorder {
     s.firstAt = s.partial.length > 0 ? s.partialSince : null;
 
     let data = redactSecrets(text);
+    for (const secret of this.knownSecrets) data = data.split(secret).join('[redacted token]');
     const room = this.limits.capBytes - s.bytes;
     let size = Buffer.byteLength(data);
     if (size > room) {

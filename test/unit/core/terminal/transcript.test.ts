@@ -84,6 +84,18 @@ describe('terminal transcripts', () => {
     expect(text).toContain('sk-[redacted]');
   });
 
+  it('redacts the console token the shell was given, wherever it is printed', async () => {
+    h = startPlane();
+    const token = Buffer.from(`console-token-${process.pid}-${Date.now()}`).toString('base64url');
+    h.plane.setCliAccess({ url: 'http://127.0.0.1:4100', token });
+    const session = h.open();
+    h.plane.host.write(session.id, 'printf "<%s>\\n" "$FLEETDECK_TOKEN"\r');
+    await h.waitOutput(session.id, `<${token}>`);
+    const text = await transcriptText(session.id);
+    expect(text).toContain('<[redacted token]>');
+    expect(text).not.toContain(token);
+  });
+
   it('stops at the per-session cap with a marker and the truncated flag', async () => {
     const capBytes = 20_000;
     h = startPlane({ limits: { transcript: { capBytes } as never } });
