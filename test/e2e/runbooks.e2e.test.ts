@@ -192,6 +192,66 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows a run whose terminal died as interrupted, with why, and resumes it from that step', async () => {
+    const fleet = await startConsole({ demo: false });
+    cleanups.push(() => fleet.dispose());
+    const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-e2e-runbooks-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // The first attempt ends the run's shell mid-step (as a crash would); the second succeeds.
+    writeFileSync(
+      join(dir, 'dies-once.yaml'),
+      [
+        'apiVersion: fleetdeck.io/v1',
+        'kind: Runbook',
+        'id: e2e-dies-once',
+        'title: E2E terminal dies once',
+        'description: Its second step ends the shell the first time it runs.',
+        'severity: low',
+        'params:',
+        '  - name: marker',
+        '    description: Set once the step has died.',
+        `    default: ${JSON.stringify(join(dir, 'died.marker'))}`,
+        'steps:',
+        '  - id: before',
+        '    title: Before',
+        '    command: echo before',
+        '  - id: dies',
+        '    title: Dies the first time',
+        "    command: 'test -e {{ params.marker }} || { touch {{ params.marker }}; exit 7; }'",
+        '',
+      ].join('\n'),
+    );
+    await fleet.call('settings.set', { runbooksFolder: dir });
+    const { page, problems } = await open(fleet, 'light');
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${new URL(r.url()).pathname} ${r.request().postData() ?? ''}`);
+    });
+    await go(page, '#/runbooks/e2e-dies-once');
+    await page.click('[data-testid=start-run]');
+    await page.waitForSelector('[data-testid=view-run][data-state=interrupted]', { timeout: 60_000 });
+    const runId = (await page.getAttribute('[data-testid=view-run]', 'data-run-id'))!;
+    const interrupted = await fleet.call<Run>('runs.get', { id: runId });
+    expect(interrupted.state).toBe('interrupted');
+    expect(await page.innerText('[data-testid=run-interrupted]')).toContain(interrupted.message!);
+    expect(await attrs(page, '[data-testid=run-step]', 'data-state')).toEqual(
+      interrupted.steps.map((s) => s.state),
+    );
+    await screenshot(page, 'runbook-run-interrupted-light');
+
+    await page.click('[data-testid=run-interrupted-resume]');
+    await page.waitForSelector('[data-testid=view-run][data-state=succeeded]', { timeout: 60_000 });
+    const resumed = await fleet.call<Run>('runs.get', { id: runId });
+    expect(resumed.steps.map((s) => s.state)).toEqual(['succeeded', 'succeeded']);
+    expect(resumed.terminalId).not.toBe(interrupted.terminalId);
+    // The only refusals allowed: the terminal pane resizing the dead shell's session as the
+    // layout settles (the core answers 409; the browser logs each as a console error).
+    const dead = `"id":"${interrupted.terminalId}"`;
+    expect(refused.every((r) => r.startsWith('/api/v1/terminal.resize ') && r.includes(dead))).toBe(true);
+    expect(problems.filter((p) => !p.includes('status of 409'))).toEqual([]);
+    expect(problems.length).toBe(refused.length);
+  });
+
   it('runs latency diagnostics read-only for a demo endpoint, gates a destructive step on Confirm, and finds both runs in the history', async () => {
     const fleet = await startConsole({ demo: true });
     cleanups.push(() => fleet.dispose());
