@@ -120,7 +120,7 @@ export function startCore(options: CoreOptions): Core {
     bus,
     dataDir: options.dataDir,
     // Beside resources/: the repo's bin/ (the `fleetdeck` command line), first on a terminal's PATH.
-    binDir: resolve(import.meta.dirname, '..', '..', 'bin'),
+    binDir: resolve(resourcesDir, '..', 'bin'),
     endpoint: (id) => plane.fleet.endpoint(id),
     ...(options.nodePtyPath ? { nodePtyPath: options.nodePtyPath } : {}),
     ...(options.now ? { now: options.now } : {}),
