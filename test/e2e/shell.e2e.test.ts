@@ -60,6 +60,7 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
       'Runbooks',
       'Health',
       'Settings',
+      'Terminal',
       'Sources',
     ]);
     await page.getByTestId('nav-rail').getByRole('link', { name: 'Health' }).click();
