@@ -18,13 +18,6 @@ export async function openTerminalPage(browser) {
   );
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  if (process.env.FLEETDECK_BENCH_NO_WEBGL)
-    await page.addInitScript(() => {
-      const original = HTMLCanvasElement.prototype.getContext;
-      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-        return kind === 'webgl2' ? null : original.call(this, kind, ...rest);
-      };
-    });
   await page.goto(started.url);
   await page.waitForSelector('[data-testid=status-bar][data-ready=true]', { timeout: 30_000 });
   await page.evaluate(() => (window.location.hash = '#/terminal'));
