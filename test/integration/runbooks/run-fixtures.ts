@@ -128,6 +128,17 @@ steps:
       metric: latency_p95 < 1ms
       timeout: 12s
 `,
+  'annotate-self.yaml': `apiVersion: fleetdeck.io/v1
+kind: Runbook
+id: annotate-self
+title: A step adds a note to its own run
+steps:
+  - id: note
+    title: Note from the terminal
+    command: fleetdeck annotate "written by the step in its run terminal"
+    check: { exit_code: 0 }
+    timeout: 60s
+`,
 };
 
 /** Writes the fixtures into `dir/runbooks` and returns that folder. */
