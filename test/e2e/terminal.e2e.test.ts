@@ -223,6 +223,13 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     await typeLine(page, 'echo restarted-$((4+4))');
     await waitForLine(page, 'restarted-8');
 
+    // The tabs are the core's sessions: one opened elsewhere (here, over the API) joins at once.
+    const opened = await fleet.call<TerminalSession>('terminal.open', { title: 'opened-elsewhere' });
+    await page.waitForSelector(`[data-testid=terminal-tab][data-session-id="${opened.id}"]`);
+    expect(
+      await page.locator(`[data-testid=terminal-tab][data-session-id="${opened.id}"]`).textContent(),
+    ).toContain('opened-elsewhere');
+
     expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
   });
 
