@@ -5,7 +5,14 @@ import type { EventBus } from '../events/event-bus';
 import type { FleetService } from '../fleet/fleet.service';
 import type { Logger } from '../log/logger';
 import type { TerminalHost } from '../terminal/terminal.types';
-import { planIdleControl, type RunAction } from './run.control';
+import {
+  controlLiveRun,
+  planIdleControl,
+  type Active,
+  type Answer,
+  type Ask,
+  type RunAction,
+} from './run.control';
 import { interruptRecord, newRunRecord, stepLabel, toSummary } from './run.record';
 import type { RenderedRunbook } from './runbook.render';
 import { activeStates, type RunStore, type StoredRun, type StoredStep } from './run.store';
@@ -35,26 +42,6 @@ export interface StartRunInput {
   dryRun: boolean;
   readOnly: boolean;
   autoConfirm: boolean;
-}
-
-/** What a person is being asked for while the run waits. */
-type Ask = 'confirm' | 'manual' | 'resume';
-interface Answer {
-  action: RunAction;
-  actor: string;
-}
-
-/** A run with an engine loop behind it, in this process. */
-interface Active {
-  run: StoredRun;
-  driver: TerminalDriver | null;
-  /** Aborts the command or check in flight. */
-  step: AbortController;
-  pauseRequested: boolean;
-  stop: 'abort' | 'rollback' | null;
-  stopActor: string;
-  asking: { kind: Ask; answer: (a: Answer) => void } | null;
-  loop: Promise<void>;
 }
 
 /**
@@ -106,7 +93,10 @@ export class RunEngine {
 
   async control(id: string, action: RunAction, actor: string): Promise<StoredRun> {
     const a = this.active.get(id);
-    if (a) return this.controlActive(a, action, actor);
+    if (a) {
+      await controlLiveRun(a, action, actor, () => this.save(a.run));
+      return a.run;
+    }
     const run = this.get(id);
     const plan = planIdleControl(run, action, actor, this.o.now());
     if (plan === 'unchanged') return run;
@@ -156,57 +146,6 @@ export class RunEngine {
       a.asking?.answer({ action: 'abort', actor: 'fleetdeck' });
     }
     await Promise.allSettled(loops.map((a) => a.loop));
-  }
-
-  // ---- control of a run with a live loop ------------------------------------------------------
-
-  private async controlActive(a: Active, action: RunAction, actor: string): Promise<StoredRun> {
-    const run = a.run;
-    const asking = a.asking;
-    const refuse = (why: string): never => {
-      throw new FleetError({
-        code: 'conflict',
-        message: `Cannot ${action} run ${run.id}: ${why}`,
-        where: 'runs.control',
-      });
-    };
-    switch (action) {
-      case 'abort':
-      case 'rollback':
-        if (a.stop) return run;
-        a.stop = action;
-        a.stopActor = actor;
-        a.step.abort();
-        asking?.answer({ action, actor });
-        // Abort answers once the command is interrupted and the record says so.
-        if (action === 'abort') await a.loop;
-        return run;
-      case 'pause':
-        if (asking?.kind === 'resume') return run;
-        a.pauseRequested = true;
-        if (asking) asking.answer({ action, actor });
-        else {
-          run.message = `Pausing after the current step (asked by ${actor}).`;
-          this.save(run);
-        }
-        return run;
-      case 'resume':
-        if (asking?.kind !== 'resume') refuse(`it is ${run.state}, not paused`);
-        break;
-      case 'confirm':
-        if (asking?.kind !== 'confirm') refuse('no step is waiting for confirmation');
-        break;
-      case 'done':
-        if (asking?.kind !== 'manual') refuse('no manual step is waiting to be ticked');
-        break;
-      case 'skip':
-        if (!asking) refuse('a step is running; pause or abort it first');
-        break;
-      case 'retry':
-        refuse(`it is ${run.state}; retry applies to a failed step`);
-    }
-    asking!.answer({ action, actor });
-    return run;
   }
 
   // ---- the loop -----------------------------------------------------------------------------
