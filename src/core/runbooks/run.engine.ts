@@ -261,7 +261,8 @@ export class RunEngine {
     if (step.state === 'succeeded' || step.state === 'skipped') return 'next';
 
     if (step.confirm && run.readOnly) {
-      step.state = 'skipped';
+      // Failed, not skipped: a retry refuses it again; only an explicit skip goes past it.
+      step.state = 'failed';
       step.check = {
         ok: false,
         detail: 'Refused: this step changes the system (confirm: true) and the run is read-only.',
@@ -421,8 +422,12 @@ export class RunEngine {
     const run = a.run;
     run.state = kind === 'resume' ? 'paused' : 'waiting';
     run.message = message;
-    if (step) step.state = kind === 'manual' ? 'waiting_manual' : 'waiting_confirm';
-    if (step) this.o.store.saveStep(run.id, step);
+    if (step) {
+      step.state = kind === 'manual' ? 'waiting_manual' : 'waiting_confirm';
+      // A manual step's time is the person's: it starts when they are asked.
+      if (kind === 'manual') step.startedAt ??= this.o.now();
+      this.o.store.saveStep(run.id, step);
+    }
     this.save(run);
     return new Promise<Answer>((resolve) => {
       a.asking = {

@@ -159,6 +159,7 @@ describe('runbook runs in a real terminal', () => {
     const done = await ended(run.id);
     expect(done.state).toBe('succeeded');
     expect(done.steps[2]).toMatchObject({ state: 'succeeded', confirmedBy: 'tester' });
+    expect(done.steps[2]!.endedAt).toBeGreaterThanOrEqual(done.steps[2]!.startedAt!);
   });
 
   it('refuses destructive steps in a read-only run', async () => {
@@ -168,8 +169,14 @@ describe('runbook runs in a real terminal', () => {
     expect(done.state).toBe('failed');
     expect(done.message).toContain('Read-only');
     expect(done.steps[0]!.state).toBe('succeeded');
-    expect(done.steps[1]!.state).toBe('skipped');
+    expect(done.steps[1]!.state).toBe('failed');
     expect(done.steps[1]!.check!.detail).toContain('read-only');
+    expect(existsSync(marker)).toBe(false);
+    // A retry is refused the same way; nothing ran.
+    await h.call('runs.control', { id: run.id, action: 'retry' });
+    const again = await h.waitRun(run.id, 'the retry to be refused', (r) => r.state === 'failed');
+    expect(again.steps[1]!.state).toBe('failed');
+    expect(again.steps[2]!.state).toBe('pending');
     expect(existsSync(marker)).toBe(false);
   });
 
