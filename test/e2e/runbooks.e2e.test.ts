@@ -229,9 +229,16 @@ describe('Runbooks in Chromium (console host)', { timeout: 300_000 }, () => {
     });
     await go(page, '#/runbooks/e2e-dies-once');
     await page.click('[data-testid=start-run]');
-    await page.waitForSelector('[data-testid=view-run][data-state=interrupted]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=view-run]');
     const runId = (await page.getAttribute('[data-testid=view-run]', 'data-run-id'))!;
-    const interrupted = await fleet.call<Run>('runs.get', { id: runId });
+    // The core's word first, so a failure says which side did not follow (and what the core saw).
+    const interrupted = await until('the core to mark the run interrupted', async () => {
+      const r = await fleet.call<Run>('runs.get', { id: runId });
+      if (r.state !== 'interrupted')
+        throw new Error(`run is ${r.state}: ${r.steps.map((x) => x.state).join(', ')}; ${r.message ?? ''}`);
+      return r;
+    });
+    await page.waitForSelector('[data-testid=view-run][data-state=interrupted]');
     expect(interrupted.state).toBe('interrupted');
     expect(await page.innerText('[data-testid=run-interrupted]')).toContain(interrupted.message!);
     expect(await attrs(page, '[data-testid=run-step]', 'data-state')).toEqual(

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import '../../styles/runbooks.css';
+import '../../styles/runbook-runs.css';
 import { useFleet } from '../../stores/fleet.store';
 import { SeverityBadge } from './RunbookList';
 import { libraryHash, runbookHash } from './runbooks-url';

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import '../../styles/endpoints.css';
 import '../../styles/runbooks.css';
+import '../../styles/runbook-runs.css';
 import { runStateSchema, type RunState } from '../../../shared/contract/index';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SpinnerIcon } from '../../components/icons';

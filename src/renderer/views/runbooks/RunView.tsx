@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import '../../styles/sources.css';
 import '../../styles/runbooks.css';
+import '../../styles/runbook-runs.css';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SpinnerIcon } from '../../components/icons';
 import { formatClock, formatDate } from '../../format/display-format';

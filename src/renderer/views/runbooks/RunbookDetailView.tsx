@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import '../../styles/endpoints.css';
+import '../../styles/sources.css';
 import '../../styles/runbooks.css';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PlayIcon, SpinnerIcon } from '../../components/icons';
