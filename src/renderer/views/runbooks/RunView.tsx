@@ -22,6 +22,11 @@ import { runIdOf } from './runbooks-url';
 export function RunView() {
   const [hash] = useLocationHash();
   const id = runIdOf(hash) ?? '';
+  // Keyed by run: a dialog put aside in one run must not stay put aside in the next.
+  return <RunPage key={id} id={id} />;
+}
+
+function RunPage({ id }: { id: string }) {
   const openRun = useFleet((s) => s.openRun);
   const run = useFleet((s) => (s.runId === id ? s.run : null));
   const state = useFleet((s) => s.runState);
