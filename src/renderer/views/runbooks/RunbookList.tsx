@@ -80,7 +80,7 @@ export function RunbookList({
           data-testid="runbook-row"
           data-runbook-id={r.id}
           data-relevant={r.relevance !== null}
-          onMouseMove={() => setActive(i)}
+          onMouseMove={() => i !== active && setActive(i)}
         >
           <a className="rb-row-link" href={runbookHash(r.id, endpoint || null)} tabIndex={-1}>
             <span className="rb-row-head">
