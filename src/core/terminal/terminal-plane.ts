@@ -27,12 +27,17 @@ export type TerminalCommands =
   | 'terminal.history'
   | 'terminal.transcript';
 
+/** Fifty sessions at the per-session cap; far more of ordinary on-call work. */
+const TRANSCRIPT_BUDGET_BYTES = 256 * 1024 * 1024;
+
 export interface TerminalPlaneOptions {
   db: Database.Database;
   log: Logger;
   bus: EventBus;
   dataDir: string;
   now?: () => number;
+  /** Total size kept for all transcripts; the oldest sessions go first at start (default 256 MB). */
+  transcriptBudgetBytes?: number;
   /** The `fleetdeck` command line's folder, first on PATH (default: the repo's bin/). */
   binDir?: string;
   /** Looks up the endpoint a terminal is opened from (the fleet service). */
@@ -106,6 +111,8 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
 
   const orphans = store.markOrphansExited();
   if (orphans > 0) log.info('terminal sessions of a previous run marked exited', { count: orphans });
+  const pruned = store.pruneTranscripts(options.transcriptBudgetBytes ?? TRANSCRIPT_BUDGET_BYTES);
+  if (pruned > 0) log.info('oldest terminal transcripts removed to stay within budget', { sessions: pruned });
 
   const bashInit = writeBashInit(dataDir, log);
 

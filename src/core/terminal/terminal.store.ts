@@ -87,6 +87,39 @@ export class TerminalStore {
       .run().changes;
   }
 
+  /**
+   * Keeps recorded transcripts under a total size: whole sessions go, the longest-exited first,
+   * so the database does not grow with every shell ever opened. A runbook run keeps each step's
+   * own (capped) output in its record; only the full transcript of an old session is dropped.
+   * Returns how many sessions were removed.
+   */
+  pruneTranscripts(maxTotalBytes: number): number {
+    const total = (
+      this.db.prepare('SELECT COALESCE(SUM(transcript_bytes), 0) AS bytes FROM terminal_session').get() as {
+        bytes: number;
+      }
+    ).bytes;
+    if (total <= maxTotalBytes) return 0;
+    const oldest = this.db
+      .prepare(
+        `SELECT id, transcript_bytes AS bytes FROM terminal_session
+          WHERE exited_at IS NOT NULL ORDER BY exited_at, created_at`,
+      )
+      .all() as Array<{ id: string; bytes: number }>;
+    const remove = this.db.prepare('DELETE FROM terminal_session WHERE id = ?');
+    let left = total;
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const row of oldest) {
+        if (left <= maxTotalBytes) break;
+        remove.run(row.id);
+        left -= row.bytes;
+        removed++;
+      }
+    })();
+    return removed;
+  }
+
   get(id: string): TerminalSession | null {
     const row = this.db.prepare('SELECT * FROM terminal_session WHERE id = ?').get(id) as
       SessionRow | undefined;

@@ -81,16 +81,19 @@ export const terminalHistoryArgsSchema = z
   .strict();
 
 // ---- The stream protocol -------------------------------------------------------------------
-// Flow control follows VS Code's constants (reference/performance-and-safety.md): the core pauses
-// the PTY past HIGH unacknowledged characters and resumes below LOW; clients ack every ACK_EVERY.
-
+// Flow control in the manner of VS Code (reference/performance-and-safety.md): the core pauses the
+// PTY past HIGH unacknowledged characters and resumes below LOW; clients ack every ACK_EVERY.
+// VS Code pauses at 100K and resumes at 5K; with a browser and a WebSocket in between, that
+// drained the pipe on every cycle (the core waited a round trip before reading again). The
+// xterm.js flow-control guide allows up to 500K for keystrokes to stay snappy; a batch is kept
+// below HIGH so one batch never pauses the PTY by itself. terminal-interrupt stays ~50-85 ms.
 export const TERMINAL_FLOW = {
-  highWatermarkChars: 100_000,
-  lowWatermarkChars: 5_000,
+  highWatermarkChars: 500_000,
+  lowWatermarkChars: 100_000,
   ackEveryChars: 5_000,
   /** Output is batched for at most this long or this many characters (Hyper: 16 ms / 200 KB). */
   batchMs: 16,
-  batchMaxChars: 200_000,
+  batchMaxChars: 100_000,
 } as const;
 
 export const terminalClientFrameSchema = z.discriminatedUnion('t', [

@@ -64,7 +64,10 @@ export function TerminalPane({ sessionId, active = true, onRestarted, onTitle }:
       onInput: (data) => void connectionRef.current?.input(data),
       onResize: (cols, rows) => {
         // The stream carries it when open; otherwise the command, so the PTY is right on reattach.
-        if (!connectionRef.current?.resize(cols, rows)) resizeTerminal(sessionId, cols, rows);
+        // An exited session has no PTY to resize (the core would refuse it with a 409).
+        const connection = connectionRef.current;
+        if (connection?.hasExited) return;
+        if (!connection?.resize(cols, rows)) resizeTerminal(sessionId, cols, rows);
       },
       onCommand,
       onTitle: (title) => latest.current.onTitle?.(title),

@@ -73,6 +73,11 @@ export class TerminalConnection {
     return true;
   }
 
+  /** The session's process has ended: nothing to type into or resize any more. */
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
   /** Tells the PTY the new grid size; false when there is no stream to carry it. */
   resize(cols: number, rows: number): boolean {
     if (!this.stream || this.exited) return false;

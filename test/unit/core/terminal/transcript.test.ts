@@ -145,3 +145,60 @@ describe('cutToBytes', () => {
     expect(cutToBytes('abc', 0)).toBe('');
   });
 });
+
+describe('transcript retention', () => {
+  it('drops the longest-exited sessions first once all transcripts pass the budget, at the next start', async () => {
+    const { freshDir } = await import('../../../support/tmp');
+    const tmp = freshDir('fleetdeck-terminal-retention-');
+    try {
+      let clock = 1_700_000_000_000;
+      h = startPlane({ now: () => clock }, tmp.dir);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock += 60_000;
+        const session = h.open();
+        // About 20 KB of transcript each.
+        h.plane.host.write(session.id, `printf 'session-${i} %.0s' $(seq 1 2000); echo; exit\r`);
+        await new Promise<void>((done) => h.plane.host.onExit(session.id, () => done()));
+        ids.push(session.id);
+      }
+      const sizes = await Promise.all(
+        ids.map(
+          async (id) =>
+            (await h.plane.handlers['terminal.transcript']({ id, afterSeq: -1, limit: 1 }, ctx)).session,
+        ),
+      );
+      for (const s of sizes) expect(s.transcriptBytes).toBeGreaterThan(15_000);
+      await h.plane.close();
+      h.store.close();
+
+      // A budget that holds the newest two but not all three.
+      const budget = sizes[1]!.transcriptBytes + sizes[2]!.transcriptBytes + 100;
+      h = startPlane({ transcriptBudgetBytes: budget }, tmp.dir);
+      const kept = (
+        await h.plane.handlers['terminal.history']({ includeRunning: true, limit: 100 }, ctx)
+      ).map((s) => s.id);
+      expect(kept.sort()).toEqual([ids[1], ids[2]].sort());
+      await expect(
+        (async () =>
+          h.plane.handlers['terminal.transcript']({ id: ids[0]!, afterSeq: -1, limit: 10 }, ctx))(),
+      ).rejects.toThrow(/no terminal/);
+      // Its chunks went with it (ON DELETE CASCADE).
+      const orphanChunks = h.store.db
+        .prepare('SELECT COUNT(*) AS n FROM terminal_transcript WHERE session_id = ?')
+        .get(ids[0]) as { n: number };
+      expect(orphanChunks.n).toBe(0);
+      expect(
+        (
+          await h.plane.handlers['terminal.transcript']({ id: ids[2]!, afterSeq: -1, limit: 5000 }, ctx)
+        ).chunks
+          .map((c) => c.data)
+          .join(''),
+      ).toContain('session-2');
+    } finally {
+      await h?.dispose();
+      h = undefined as unknown as Harness;
+      tmp.cleanup();
+    }
+  });
+});
