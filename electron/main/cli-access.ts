@@ -1,5 +1,5 @@
 import type { Core } from '../../src/core/core';
-import { removeConsoleFile, writeConsoleFile } from '../../src/server/console-file';
+import { publishConsoleFile, removeConsoleFile } from '../../src/server/console-file';
 import { startConsoleServer, type ConsoleServer } from '../../src/server/console-server';
 
 export interface CliAccess {
@@ -26,19 +26,9 @@ export async function startCliAccess(options: {
     port: 0,
     rendererDir: options.rendererDir,
   });
-  try {
-    writeConsoleFile(dataDir, {
-      url: server.url,
-      host: server.host,
-      port: server.port,
-      token: server.token,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    });
-  } catch (error) {
-    // Terminals still get the address through the environment; only other shells lose out.
-    core.log.warn(`desktop: could not write console.json in ${dataDir}: ${(error as Error).message}`);
-  }
+  // Terminals still get the address through the environment; only other shells lose out.
+  const unpublished = publishConsoleFile(dataDir, server);
+  if (unpublished) core.log.warn(`desktop: ${unpublished}`);
   core.setCliAccess({ url: server.origin, token: server.token });
   return {
     server,

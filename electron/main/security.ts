@@ -1,6 +1,7 @@
 import { shell, type Session, type WebContents } from 'electron';
 import type { Logger } from '../../src/core/log/logger';
 import { describeOrigin, type AppOrigin } from './app-origin';
+import { safeExternalUrl } from '../../src/shared/links/safe-url';
 
 /**
  * The renderer's Content-Security-Policy. Scripts only from our own bundle, never eval, no
@@ -77,23 +78,8 @@ export function installSessionSecurity(ses: Session, options: { appOrigin: AppOr
   );
 }
 
-/**
- * The URL to hand to the OS browser, or null. Only http: and https: after parsing with
- * `new URL` (never a prefix test), and never with embedded credentials, which exist mostly to
- * disguise the real host ("https://bank.example@evil.example").
- */
-export function externalUrl(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username !== '' || url.password !== '') return null;
-  return url.href;
-}
+/** The URL to hand to the OS browser, or null (the shared http/https rule). */
+export const externalUrl = safeExternalUrl;
 
 /** Opens a link in the user's browser if `externalUrl` accepts it; returns whether it did. */
 export function openExternalSafely(raw: unknown, log: Logger): boolean {

@@ -50,6 +50,30 @@ export function writeConsoleFile(dataDir: string, info: ConsoleFileInfo): string
 }
 
 /** Removes console.json if it is still ours (pid match), so a stale file never points nowhere. */
+/**
+ * Writes console.json for a listening server (this process, now). Returns why it could not, or
+ * null: a host still works without the file (its URL is printed, terminals get it through the
+ * environment), so the caller logs the reason and goes on.
+ */
+export function publishConsoleFile(
+  dataDir: string,
+  server: { url: string; host: string; port: number; token: string },
+): string | null {
+  try {
+    writeConsoleFile(dataDir, {
+      url: server.url,
+      host: server.host,
+      port: server.port,
+      token: server.token,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    });
+    return null;
+  } catch (error) {
+    return `could not write console.json in ${dataDir}: ${(error as Error).message}`;
+  }
+}
+
 export function removeConsoleFile(dataDir: string, pid: number = process.pid): void {
   const file = join(dataDir, CONSOLE_FILE);
   try {

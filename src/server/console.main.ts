@@ -6,7 +6,7 @@ import { resolveDataDir, startCore, StoreOpenError, type Core } from '../core/co
 import { demoSources, startDemoFleet, type DemoFleet } from '../demo/demo-fleet';
 import { isLoopbackHost } from './console-address';
 import { parseConsoleArgs, usage, UsageError, type ConsoleArgs } from './console-args';
-import { removeConsoleFile, writeConsoleFile } from './console-file';
+import { publishConsoleFile, removeConsoleFile } from './console-file';
 import { ListenError, startConsoleServer, type ConsoleServer } from './console-server';
 import { openBrowser } from './open-browser';
 
@@ -102,19 +102,9 @@ async function main(argv: readonly string[]): Promise<void> {
 
   // Last resort for an unexpected exit; the orderly path below removes it too.
   process.on('exit', () => removeConsoleFile(dataDir));
-  try {
-    writeConsoleFile(dataDir, {
-      url: server.url,
-      host: server.host,
-      port: server.port,
-      token: server.token,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    });
-  } catch (error) {
-    // The console still works from the printed URL; only local tools that read the file lose out.
-    core.log.warn(`console: could not write console.json in ${dataDir}: ${(error as Error).message}`);
-  }
+  // The console still works from the printed URL; only local tools that read the file lose out.
+  const unpublished = publishConsoleFile(dataDir, server);
+  if (unpublished) core.log.warn(`console: ${unpublished}`);
 
   let demo: DemoFleet | null = null;
   const stopping = signals.stopWith(async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { refuseUpgrade } from './upgrade-refusal';
 import type { EventMessage } from '../shared/contract/index';
 import { checkToken } from './console-auth';
 import type { RequestGuard } from './request-guard';
@@ -26,8 +27,6 @@ export const HEARTBEAT_MS = 15_000;
 export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Clients have nothing to say on this socket; anything bigger than a ping is refused. */
 const MAX_CLIENT_MESSAGE_BYTES = 4 * 1024;
-
-const reasonText: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 /**
  * `GET /api/v1/events`: every core event as JSON `{event, payload}`. The upgrade is only
@@ -132,21 +131,6 @@ export class EventsSocket {
   }
 
   private refuse(socket: Duplex, req: IncomingMessage, status: number, reason: string): void {
-    this.options.warn('console: WebSocket upgrade refused', {
-      status,
-      reason,
-      path: (req.url ?? '').split('?')[0],
-      remote: req.socket.remoteAddress,
-    });
-    const body = `${reason}\n`;
-    socket.on('error', () => {});
-    socket.end(
-      `HTTP/1.1 ${status} ${reasonText[status] ?? 'Error'}\r\n` +
-        'Connection: close\r\n' +
-        'Content-Type: text/plain; charset=utf-8\r\n' +
-        'Cache-Control: no-store\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
-        body,
-    );
+    refuseUpgrade(socket, req, status, reason, this.options.warn);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { refuseUpgrade } from './upgrade-refusal';
 import type { TerminalStreams } from '../core/terminal/terminal.types';
 import { TERMINAL_CLOSE } from '../shared/api/terminal-stream';
 import { terminalClientFrameSchema, terminalIdSchema } from '../shared/contract/terminal.schema';
@@ -133,40 +134,6 @@ export class TerminalSocket {
       ws.ping();
     }
   }
-}
-
-const reasonText: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-};
-
-/** A plain HTTP refusal on the handshake, as the events socket gives: no WebSocket ever exists. */
-function refuseUpgrade(
-  socket: Duplex,
-  req: IncomingMessage,
-  status: number,
-  reason: string,
-  warn: TerminalSocketOptions['warn'],
-): void {
-  warn('console: WebSocket upgrade refused', {
-    status,
-    reason,
-    // The path only: the query holds the attach token.
-    path: (req.url ?? '').split('?')[0],
-    remote: req.socket.remoteAddress,
-  });
-  const body = `${reason}\n`;
-  socket.on('error', () => {});
-  socket.end(
-    `HTTP/1.1 ${status} ${reasonText[status] ?? 'Error'}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: text/plain; charset=utf-8\r\n' +
-      'Cache-Control: no-store\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
-      body,
-  );
 }
 
 function parseFrame(text: string) {

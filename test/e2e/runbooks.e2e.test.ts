@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import type { Endpoint, Run, RunbookProblem, RunbookSummary } from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
 import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
+import { until } from '../support/until';
 
 /**
  * Runbooks end to end (issue 5, "Guided execution"): the built console on a fresh data directory
@@ -17,27 +18,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Polls a condition (an API answer, a page state) until it holds; never a fixed sleep. */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const go = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
 const texts = (page: Page, selector: string) =>

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Endpoint, TerminalSession } from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
 import { ensureBuilt, startConsole } from './support/console-host';
+import { until } from '../support/until';
 
 /**
  * The embedded terminal end to end (issue 5): the built console on a fresh data directory and a
@@ -16,26 +17,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function start(options: { demo?: boolean; colorScheme?: 'light' | 'dark' } = {}) {
   const fleet = await startConsole({ demo: options.demo ?? false });

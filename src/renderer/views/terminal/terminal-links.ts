@@ -1,3 +1,5 @@
+import { safeExternalUrl } from '../../../shared/links/safe-url';
+
 /**
  * Terminal output is untrusted (xterm.js CVE-2019-0542): a link in it, whether a plain URL
  * (web-links addon) or an OSC 8 hyperlink, opens only when it parses as http: or https: and
@@ -6,17 +8,7 @@
  * this one; on the desktop, window.open is caught by setWindowOpenHandler, which hands the URL
  * to the OS browser through that same check.
  */
-export function safeLinkUrl(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username !== '' || url.password !== '') return null;
-  return url.href;
-}
+export const safeLinkUrl = (raw: string): string | null => safeExternalUrl(raw);
 
 /** Opens a link from terminal output if safeLinkUrl accepts it; returns whether it did. */
 export function openTerminalLink(raw: string, open: (url: string) => void = defaultOpen): boolean {

@@ -81,23 +81,4 @@ export function expectOneLineError(
   return line;
 }
 
-/** Polls a condition until it holds; never a fixed sleep. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+export { until } from '../../../support/until';

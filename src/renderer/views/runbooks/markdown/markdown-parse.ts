@@ -1,3 +1,5 @@
+import { safeExternalUrl } from '../../../../shared/links/safe-url';
+
 /**
  * A deliberately tiny Markdown reader for runbook guidance: paragraphs, bullet and numbered
  * lists, fenced and indented code, inline code, bold, italic and links. Runbook files come from
@@ -19,15 +21,8 @@ export type Block =
   | { kind: 'list'; ordered: boolean; items: Inline[][] }
   | { kind: 'code'; lang: string; text: string };
 
-/** The http/https allowlist: anything else (javascript:, file:, data:, relative) is not a link. */
-export function safeHref(raw: string): string | null {
-  try {
-    const url = new URL(raw.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
+/** The http/https allowlist (no credentials): anything else (javascript:, file:, data:, relative) is not a link. */
+export const safeHref = (raw: string): string | null => safeExternalUrl(raw);
 
 const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
 const NUMBERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/;
