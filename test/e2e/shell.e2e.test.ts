@@ -58,9 +58,9 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
       'Endpoints',
       'Spend',
       'Runbooks',
+      'Terminal',
       'Health',
       'Settings',
-      'Terminal',
       'Sources',
     ]);
     await page.getByTestId('nav-rail').getByRole('link', { name: 'Health' }).click();

@@ -338,6 +338,8 @@ describe(
         'Fleet',
         'Endpoints',
         'Spend',
+        'Runbooks',
+        'Terminal',
         'Health',
         'Settings',
         'Sources',

@@ -48,18 +48,18 @@ export function NavRail() {
   // The Demo entry exists only while the demo fleet runs; the rail is always mounted, so it
   // is what keeps asking (issue 3 §1, fault injection "from the console").
   useEffect(() => watchDemo(), [watchDemo]);
-  const base = [fleetView, ...navViews];
-  // "Endpoints" goes right after "Fleet" when the rail has it, otherwise after the Alt+<n> views.
-  const fleetAt = base.findIndex((v) => (v.id as string) === 'fleet');
-  base.splice(fleetAt >= 0 ? fleetAt + 1 : base.length, 0, endpointsView);
-  // "Spend" right after "Endpoints" (or "Fleet").
-  const spendAt = Math.max(base.indexOf(endpointsView), fleetAt);
-  base.splice(spendAt >= 0 ? spendAt + 1 : base.length, 0, spendView);
-  // "Runbooks" right after "Spend": the on-call path is fleet -> endpoint -> runbook.
-  base.splice(base.indexOf(spendView) + 1, 0, runbooksView);
-  // "Terminal" last of the work views, before Sources: where on-call work ends up.
-  base.push(terminalView);
-  const entries = demoRunning ? [...base, sourcesView, demoView] : [...base, sourcesView];
+  // The on-call path first (fleet -> endpoint -> spend -> runbook -> terminal), then the
+  // Alt+<n> views, then Sources, and Demo while the demo fleet runs.
+  const entries = [
+    fleetView,
+    endpointsView,
+    spendView,
+    runbooksView,
+    terminalView,
+    ...navViews,
+    sourcesView,
+    ...(demoRunning ? [demoView] : []),
+  ];
   return (
     <nav className="rail" aria-label="Views" data-testid="nav-rail">
       <div className="rail-brand" title="Fleetdeck">
