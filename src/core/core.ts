@@ -16,6 +16,7 @@ import { SpendService, spendHandlers } from './spend/spend.service';
 import { createTerminalPlane } from './terminal/terminal-plane';
 import type { TerminalStreams } from './terminal/terminal.types';
 import { createRunbookPlane } from './runbooks/runbook-plane';
+import { createRolloutPlane } from './rollouts/rollout-plane';
 
 export interface CoreOptions {
   dataDir: string;
@@ -136,10 +137,20 @@ export function startCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
   });
 
+  const rollouts = createRolloutPlane({
+    db: store.db,
+    log,
+    bus,
+    fleet: plane.fleet,
+    metrics: plane.metrics,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: HandlerMap = {
     ...plane.handlers,
     ...terminals.handlers,
     ...runbooks.handlers,
+    ...rollouts.handlers,
     ...spendHandlers(spend),
     'app.info': () => app.info(),
     'app.health': () => {
@@ -158,6 +169,7 @@ export function startCore(options: CoreOptions): Core {
   app.health();
   plane.start();
   runbooks.start();
+  rollouts.start();
   const timer = setInterval(() => {
     const fresh = plane.dataFreshAt();
     if (fresh !== null) app.markFresh(fresh);
@@ -188,6 +200,7 @@ export function startCore(options: CoreOptions): Core {
       closed = true;
       clearInterval(timer);
       spend.stop();
+      await rollouts.close();
       await runbooks.close();
       await terminals.close();
       await plane.stop();

@@ -69,6 +69,8 @@ export type FleetCommands =
 export interface FleetPlane {
   handlers: HandlerGroup<FleetCommands>;
   fleet: FleetService;
+  /** The metrics cache (rollout analysis reads candidate and stable series from it). */
+  metrics: MetricsStore;
   sources: SourcesService;
   /** Latest time any source delivered data, for the status bar. */
   dataFreshAt(): number | null;
@@ -244,6 +246,7 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
   return {
     handlers,
     fleet,
+    metrics,
     sources,
     dataFreshAt: () => freshAt,
     useDemo(d) {

@@ -47,6 +47,15 @@ import {
   runsListArgsSchema,
   runsStartArgsSchema,
 } from './runbook.schema';
+import {
+  rolloutPlanSchema,
+  rolloutProblemSchema,
+  rolloutSchema,
+  rolloutSummarySchema,
+  rolloutStateSchema,
+  rolloutsControlArgsSchema,
+  rolloutsGenerateArgsSchema,
+} from './rollout.schema';
 
 const noArgs = z.object({}).strict();
 
@@ -305,9 +314,56 @@ export const commands = {
     args: z.object({ id: z.string().min(1).optional(), text: z.string().min(1).max(10_000) }).strict(),
     result: runNoteSchema.extend({ runId: z.string() }),
   }),
+  'rollouts.validate': command({
+    summary:
+      'Checks a rollout plan (YAML) against the fleet without starting it; problems name the line and field.',
+    args: z.object({ text: z.string().max(1_000_000) }).strict(),
+    result: z.object({
+      ok: z.boolean(),
+      problems: z.array(rolloutProblemSchema),
+      plan: rolloutPlanSchema.nullable(),
+    }),
+  }),
+  'rollouts.generate': command({
+    summary: 'A ready-to-edit plan (YAML) rolling out a version of an endpoint, with sensible analysis.',
+    args: rolloutsGenerateArgsSchema,
+    result: z.object({ text: z.string(), plan: rolloutPlanSchema }),
+  }),
+  'rollouts.start': command({
+    summary: 'Validates and starts a rollout plan; refused if the endpoint already has one running.',
+    args: z.object({ text: z.string().min(1).max(1_000_000) }).strict(),
+    result: rolloutSchema,
+  }),
+  'rollouts.list': command({
+    summary: 'Active and past rollouts, newest first.',
+    args: z
+      .object({
+        state: rolloutStateSchema.optional(),
+        endpointId: z.string().optional(),
+        active: z.boolean().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    result: z.array(rolloutSummarySchema),
+  }),
+  'rollouts.get': command({
+    summary: 'One rollout with its plan, decision log and (for A/B) the comparison.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: rolloutSchema,
+  }),
+  'rollouts.control': command({
+    summary:
+      'Pause, resume, promote now or abort (all traffic to stable, candidate scaled down; safe to repeat).',
+    args: rolloutsControlArgsSchema,
+    result: rolloutSchema,
+  }),
 } as const;
 
 export const events = {
+  'rollouts.changed': event({
+    summary: 'A rollout changed state, weight or step, or made a decision.',
+    payload: rolloutSummarySchema,
+  }),
   'terminal.session': event({
     summary: 'A terminal session opened, was resized, or exited.',
     payload: terminalSessionSchema,
@@ -358,5 +414,6 @@ export * from './demo.schema';
 export * from './spend.schema';
 export * from './terminal.schema';
 export * from './runbook.schema';
+export * from './rollout.schema';
 export { command, event } from './define';
 export type { CommandSpec, EventSpec } from './define';
