@@ -11,6 +11,16 @@ export interface CliIo {
   readonly interactive: boolean;
   /** Asks on the terminal and resolves with the answer (trimmed, lower-case). */
   ask(question: string): Promise<string>;
+  /** stdout and stderr when they are terminals, for displays redrawn in place (rollout status --watch). */
+  readonly screens?: { out: LiveScreen | null; err: LiveScreen | null };
+}
+
+/** A terminal a live display can redraw in place with ANSI sequences. */
+export interface LiveScreen {
+  /** Writes as is: no newline added. */
+  write(text: string): void;
+  /** Its width now (lines longer than this wrap and would break the redraw). */
+  columns(): number;
 }
 
 export interface CliContext {

@@ -8,6 +8,7 @@ import { annotateCommand } from './commands/annotate.command';
 import { endpointCommand } from './commands/endpoint.command';
 import { endpointsCommand } from './commands/endpoints.command';
 import { metricsCommand } from './commands/metrics.command';
+import { rolloutCommand } from './commands/rollout.command';
 import { runbookCommand } from './commands/runbook.command';
 import { statusCommand } from './commands/status.command';
 
@@ -17,6 +18,7 @@ const commandList: readonly CliCommand[] = [
   endpointCommand,
   metricsCommand,
   runbookCommand,
+  rolloutCommand,
   annotateCommand,
 ];
 const byName = new Map(commandList.map((c) => [c.name, c]));

@@ -3,12 +3,16 @@
 import { createInterface } from 'node:readline';
 import { runCli } from './cli-program';
 import { Interrupted } from './run-follower';
-import type { CliIo } from './cli-command';
+import type { CliIo, LiveScreen } from './cli-command';
+
+const screen = (stream: NodeJS.WriteStream): LiveScreen | null =>
+  stream.isTTY ? { write: (text) => void stream.write(text), columns: () => stream.columns || 80 } : null;
 
 const io: CliIo = {
   out: (text) => void process.stdout.write(`${text}\n`),
   err: (text) => void process.stderr.write(`${text}\n`),
   interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  screens: { out: screen(process.stdout), err: screen(process.stderr) },
   ask(question) {
     return new Promise((resolve, reject) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -1,0 +1,124 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CommandResult, RolloutPlan, RolloutProblem } from '../../shared/contract/index';
+import { flagSet, flagString } from '../cli-args';
+import { printJson, type CliContext } from '../cli-command';
+import { CliError, usageError } from '../cli-error';
+import { failUnlessGood, followRollout } from '../rollout-follower';
+import { strategyText, versionsText } from '../rollout-text';
+
+const strategies = ['canary', 'blueGreen', 'ab'] as const;
+type Strategy = (typeof strategies)[number];
+
+/** The plan's text: the file, or stdin for `-` (`fleetdeck rollout generate ... | fleetdeck rollout validate -`). */
+function readPlan(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? (error as Error).message);
+    throw usageError(
+      `cannot read the plan file ${file} (${why})`,
+      'check the path; `fleetdeck rollout generate --endpoint ID --version V --output FILE` writes a plan',
+    );
+  }
+}
+
+/** `file:line:col field: message`, as editors and compilers print them, so a click opens the spot. */
+export function problemLine(file: string, p: RolloutProblem): string {
+  const at = p.line !== null ? `:${p.line}${p.column !== null ? `:${p.column}` : ''}` : '';
+  return `${file === '-' ? '<stdin>' : file}${at} ${p.field ? `${p.field}: ` : ''}${p.message}`;
+}
+
+const planText = (plan: RolloutPlan) => {
+  const steps = plan.strategy.kind === 'canary' ? `, ${plan.strategy.steps.length} steps` : '';
+  return `${strategyText(plan.strategy.kind)} of ${plan.endpointId} ${versionsText(plan)}${steps}`;
+};
+
+const invalid = (file: string, problems: readonly RolloutProblem[], where: string) =>
+  usageError(
+    `${file === '-' ? 'the plan on stdin' : file} is not a valid rollout plan (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+    `fix the lines ${where}; \`fleetdeck rollout generate\` writes a valid plan to start from`,
+  );
+
+async function validateText(ctx: CliContext, text: string): Promise<CommandResult<'rollouts.validate'>> {
+  return ctx.client().call('rollouts.validate', { text });
+}
+
+export async function validatePlan(ctx: CliContext, file: string): Promise<void> {
+  const { io, json } = ctx;
+  const text = readPlan(file);
+  const result = await validateText(ctx, text);
+  if (json) printJson(io, result);
+  else if (result.ok && result.plan)
+    io.out(`${file === '-' ? '<stdin>' : file}: valid — ${planText(result.plan)}`);
+  else for (const p of result.problems) io.out(problemLine(file, p));
+  if (!result.ok) throw invalid(file, result.problems, json ? 'listed in "problems"' : 'above');
+}
+
+export async function generatePlan(ctx: CliContext): Promise<void> {
+  const { args, io, json } = ctx;
+  const endpointId = flagString(args, 'endpoint');
+  const version = flagString(args, 'version');
+  const strategy = flagString(args, 'strategy') ?? 'canary';
+  const output = flagString(args, 'output');
+  if (!endpointId || !version)
+    throw usageError(
+      `rollout generate needs ${!endpointId ? '--endpoint ID' : '--version V'}`,
+      'write `fleetdeck rollout generate --endpoint ID --version V` (ID serves the stable version; `fleetdeck endpoints` lists them)',
+    );
+  if (!strategies.includes(strategy as Strategy))
+    throw usageError(`--strategy "${strategy}" is not a strategy`, 'use canary, blueGreen or ab');
+  const generated = await ctx.client().call('rollouts.generate', {
+    endpointId,
+    candidateVersion: version,
+    strategy: strategy as Strategy,
+  });
+  const text = generated.text.endsWith('\n') ? generated.text : `${generated.text}\n`;
+  if (output !== undefined) {
+    try {
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(output, text);
+    } catch (error) {
+      throw new CliError(
+        'failed',
+        `cannot write the plan to ${output} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'choose a file in a folder you can write to, or leave --output out to print the plan',
+      );
+    }
+  }
+  if (json) return printJson(io, generated);
+  if (output !== undefined) io.out(`Wrote ${output}: ${planText(generated.plan)}`);
+  else io.out(text.replace(/\n$/, ''));
+}
+
+export async function startRollout(ctx: CliContext, file: string): Promise<void> {
+  const { args, io, json } = ctx;
+  const text = readPlan(file);
+  // Validate first, so a bad plan is reported the way `validate` reports it (line and field).
+  const checked = await validateText(ctx, text);
+  if (!checked.ok) {
+    for (const p of checked.problems) io.err(problemLine(file, p));
+    throw invalid(file, checked.problems, 'above');
+  }
+  const started = await ctx.client().call('rollouts.start', { text });
+  if (!flagSet(args, 'wait')) {
+    if (json) return printJson(io, started);
+    io.out(started.id);
+    io.err(
+      `Rollout ${started.id} started: ${strategyText(started.strategy)} of ${started.endpointId} ${versionsText(started)} — follow it with \`fleetdeck rollout status ${started.id} --watch\``,
+    );
+    return;
+  }
+  if (!json) io.out(started.id);
+  const final = await followRollout(ctx, started, json ? 'err' : 'out');
+  if (json) printJson(io, final);
+  failUnlessGood(final);
+}
