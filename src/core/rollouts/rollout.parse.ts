@@ -516,6 +516,7 @@ function parseCanary(
           `${field} would measure a candidate that gets no traffic (weight 0 at this point); put a setWeight above 0 before it.`,
         );
       const a = analysisAt(value, field);
+      if (a && weight === 100) noStableToCompare(r, value, field, a, 'at weight 100 stable gets no traffic');
       if (a) steps.push({ kind: 'analysis', analysis: a });
     }
   });
@@ -526,6 +527,17 @@ function parseCanary(
       `No step sends the candidate any traffic; add a setWeight above 0 (the rollout promotes to 100 % after the last step).`,
     );
   return { kind: 'canary', steps };
+}
+
+/** Relative conditions need stable traffic to compare with; where there is none they never decide. */
+function noStableToCompare(r: YamlReader, node: Node, field: string, a: RolloutAnalysis, why: string): void {
+  const relative = a.conditions.filter((c) => c.relative !== null);
+  if (relative.length > 0)
+    r.problem(
+      node,
+      field,
+      `${field}: ${why}, so '${relative[0]!.expression}' has nothing to compare with; use absolute thresholds here (e.g. 'latency_p95 < 1.2s').`,
+    );
 }
 
 /** `pause: {}` or `pause:` waits for a person; `pause: {duration: 5m}` (or `pause: 5m`) waits that long. */
@@ -573,6 +585,14 @@ function parseBlueGreen(
       `prePromotionAnalysis needs preview traffic: add previewWeight (e.g. 10); without it the candidate gets no requests to measure.`,
     );
   const post = analysisAt(f.get('postPromotionAnalysis'), `${path}.postPromotionAnalysis`);
+  if (post)
+    noStableToCompare(
+      r,
+      f.get('postPromotionAnalysis')!,
+      `${path}.postPromotionAnalysis`,
+      post,
+      'after the switch stable gets no traffic',
+    );
   const sd = f.get('scaleDownDelay');
   const scaleDownDelaySeconds =
     sd === undefined || sd === null
