@@ -58,6 +58,7 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
       'Endpoints',
       'Spend',
       'Runbooks',
+      'Rollouts',
       'Terminal',
       'Health',
       'Settings',

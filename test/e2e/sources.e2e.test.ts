@@ -339,6 +339,7 @@ describe(
         'Endpoints',
         'Spend',
         'Runbooks',
+        'Rollouts',
         'Terminal',
         'Health',
         'Settings',

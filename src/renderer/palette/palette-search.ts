@@ -24,6 +24,7 @@ const views: Array<[string, string, string]> = [
   ['Terminal', '#/terminal', 'shells in the fleet context, as tabs'],
   ['Runbooks', '#/runbooks', 'guided steps beside a terminal'],
   ['Run history', '#/runs', 'every runbook run, searchable'],
+  ['Rollouts', '#/rollouts', 'canary, blue-green and A/B rollouts of model versions'],
   ['Health', '#/about', 'about Fleetdeck and its health checks'],
   ['Settings', '#/settings', 'preferences'],
   ['Sources', '#/settings/sources', 'clusters, Prometheus, endpoints Fleetdeck reads'],

@@ -18,6 +18,9 @@ export const viewIds = [
   'runbook-detail',
   'runs',
   'run-detail',
+  'rollouts',
+  'rollout-new',
+  'rollout-detail',
 ] as const;
 export type ViewId = (typeof viewIds)[number];
 
@@ -44,6 +47,10 @@ const viewPaths: Record<ViewId, string> = {
   'runbook-detail': 'runbooks/:id',
   runs: 'runs',
   'run-detail': 'runs/:id',
+  // Rollouts (issue 6); `#/rollouts/new?endpoint=<id>` and `#/rollouts/<id>` (views/rollouts/rollouts-url.ts).
+  rollouts: 'rollouts',
+  'rollout-new': 'rollouts/new',
+  'rollout-detail': 'rollouts/:id',
 };
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
@@ -72,6 +79,7 @@ export function parseRoute(hash: string): Route {
   if (segments.length === 2 && segments[0] === 'terminal') return { view: 'terminal' };
   if (segments.length === 2 && segments[0] === 'runbooks') return { view: 'runbook-detail' };
   if (segments.length === 2 && segments[0] === 'runs') return { view: 'run-detail' };
+  if (segments.length === 2 && segments[0] === 'rollouts') return { view: 'rollout-detail' };
   return { view: 'not-found', path: `/${joined}` };
 }
 

@@ -9,6 +9,7 @@ import {
   fleetView,
   navViews,
   railEntryOf,
+  rolloutsView,
   runbooksView,
   sourcesView,
   spendView,
@@ -20,6 +21,7 @@ import { EndpointsIcon } from '../views/endpoints/endpoint-icons';
 import { FleetIcon } from '../views/fleet/fleet-icons';
 import { TerminalIcon } from '../views/terminal/terminal-icons';
 import { RunbooksIcon } from '../views/runbooks/runbook-icons';
+import { RolloutsIcon } from '../views/rollouts/rollout-icons';
 
 const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   fleet: FleetIcon,
@@ -36,6 +38,9 @@ const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   'runbook-detail': RunbooksIcon,
   runs: RunbooksIcon,
   'run-detail': RunbooksIcon,
+  rollouts: RolloutsIcon,
+  'rollout-new': RolloutsIcon,
+  'rollout-detail': RolloutsIcon,
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -55,6 +60,7 @@ export function NavRail() {
     endpointsView,
     spendView,
     runbooksView,
+    rolloutsView,
     terminalView,
     ...navViews,
     sourcesView,

@@ -14,6 +14,9 @@ import { RunbookDetailView } from '../views/runbooks/RunbookDetailView';
 import { RunbooksView } from '../views/runbooks/RunbooksView';
 import { RunHistoryView } from '../views/runbooks/RunHistoryView';
 import { RunView } from '../views/runbooks/RunView';
+import { NewRolloutView } from '../views/rollouts/NewRolloutView';
+import { RolloutsView } from '../views/rollouts/RolloutsView';
+import { RolloutView } from '../views/rollouts/RolloutView';
 import { AddSourceView } from '../views/sources/AddSourceView';
 import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
@@ -54,6 +57,12 @@ function CurrentView() {
       return <RunHistoryView />;
     case 'run-detail':
       return <RunView />;
+    case 'rollouts':
+      return <RolloutsView />;
+    case 'rollout-new':
+      return <NewRolloutView />;
+    case 'rollout-detail':
+      return <RolloutView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }

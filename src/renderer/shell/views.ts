@@ -49,7 +49,9 @@ export const railEntryOf = (view: ViewId | 'not-found'): ViewId | null =>
         ? 'endpoints'
         : view === 'runbook-detail' || view === 'runs' || view === 'run-detail'
           ? 'runbooks'
-          : view;
+          : view === 'rollout-new' || view === 'rollout-detail'
+            ? 'rollouts'
+            : view;
 
 /** Spend over time, unit costs, GPU-hours and the projected month (issue 4); after Endpoints. */
 export const spendView: ViewEntry = { id: 'spend', label: 'Spend', title: 'Spend', shortcut: '' };
@@ -64,3 +66,6 @@ export const terminalView: ViewEntry = {
 
 /** Runbooks (issue 5): the library, one runbook, a run and the run history share one rail entry. */
 export const runbooksView: ViewEntry = { id: 'runbooks', label: 'Runbooks', title: 'Runbooks', shortcut: '' };
+
+/** Rollouts (issue 6): the list, a new plan and one rollout share one rail entry, after Runbooks. */
+export const rolloutsView: ViewEntry = { id: 'rollouts', label: 'Rollouts', title: 'Rollouts', shortcut: '' };

@@ -8,6 +8,7 @@ import { createSettingsSlice } from './settings.slice';
 import { createSourcesSlice } from './sources.slice';
 import { createSpendSlice } from './spend.slice';
 import { createRunbooksSlice } from './runbooks.slice';
+import { createRolloutsSlice } from './rollouts.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createTerminalsSlice } from './terminals.slice';
 import { createUiSlice } from './ui.slice';
@@ -27,6 +28,7 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createEndpointDetailSlice(deps)(...a),
     ...createTerminalsSlice(deps)(...a),
     ...createRunbooksSlice(deps)(...a),
+    ...createRolloutsSlice(deps)(...a),
   }));
 }
 

@@ -9,6 +9,7 @@ import type { SourcesSlice } from './sources.slice';
 import type { SpendSlice } from './spend.slice';
 import type { TerminalsSlice } from './terminals.slice';
 import type { RunbooksSlice } from './runbooks.slice';
+import type { RolloutsSlice } from './rollouts.slice';
 import type { UiSlice } from './ui.slice';
 
 export type FleetState = AppSlice &
@@ -20,7 +21,8 @@ export type FleetState = AppSlice &
   SpendSlice &
   EndpointDetailSlice &
   TerminalsSlice &
-  RunbooksSlice;
+  RunbooksSlice &
+  RolloutsSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

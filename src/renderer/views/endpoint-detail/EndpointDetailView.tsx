@@ -6,6 +6,7 @@ import { useFleet } from '../../stores/fleet.store';
 import { ViewHeader } from '../ViewHeader';
 import { EndpointRunbooks } from '../runbooks/EndpointRunbooks';
 import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
+import { RolloutButton } from '../rollouts/RolloutButton';
 import { HealthBadge } from '../endpoints/endpoint-icons';
 import { freshnessWords } from '../endpoints/freshness-words';
 import { useLocationHash } from '../endpoints/use-address';
@@ -103,7 +104,12 @@ export function EndpointDetailView() {
       </p>
       <ViewHeader
         title={endpoint.name}
-        actions={<OpenTerminalButton endpointId={id} />}
+        actions={
+          <>
+            <OpenTerminalButton endpointId={id} />
+            <RolloutButton endpointId={id} />
+          </>
+        }
         subtitle={
           <span className="detail-subtitle">
             <span data-testid="detail-health" data-health={endpoint.health.status}>

@@ -24,6 +24,14 @@ export interface Thresholds {
   axisFloor: number;
 }
 
+/**
+ * A line drawn for a rule rather than from data (issue 6: rollout analysis thresholds): a fixed
+ * value, or one that follows another series (`stable * factor + offset`).
+ */
+export type Guide =
+  | { kind: 'absolute'; name: string; value: number }
+  | { kind: 'relative'; name: string; of: string; factor: number; offset: number };
+
 export interface LiveChartProps {
   title: string;
   testId: string;
@@ -31,6 +39,7 @@ export interface LiveChartProps {
   /** Formats each y axis (metric whose unit it shows). */
   axes: [MetricName] | [MetricName, MetricName];
   thresholds?: Thresholds;
+  guides?: readonly Guide[];
   rangeMs: number;
   paused: boolean;
   /** Polling period of the live tail. */
@@ -57,6 +66,7 @@ const budgetOf = (el: HTMLElement | null) => Math.min(2000, Math.max(60, Math.ro
  */
 export function LiveChart(props: LiveChartProps) {
   const { defs, rangeMs, paused, pollMs, resumeToken, thresholds, axes, group } = props;
+  const guides = props.guides ?? noGuides;
   const fetchSeries = useFleet((s) => s.fetchSeries);
   const box = useRef<HTMLDivElement>(null);
   const chartEl = useRef<HTMLDivElement>(null);
@@ -103,6 +113,8 @@ export function LiveChart(props: LiveChartProps) {
   const thresholdKey = thresholds
     ? `${thresholds.warn}|${thresholds.crit}|${thresholds.seriesId}|${thresholds.axisFloor}`
     : '';
+  const guidesKey = JSON.stringify(guides);
+  const guideFloor = Math.max(0, ...guides.map((g) => (g.kind === 'absolute' ? g.value * 1.15 : 0)));
 
   // Base option whenever the shape (series set, axes, thresholds, range) changes; data follows.
   useEffect(() => {
@@ -138,7 +150,9 @@ export function LiveChart(props: LiveChartProps) {
           position: i === 0 ? 'left' : 'right',
           min: 0,
           max:
-            i === 0 && thresholds ? (v: { max: number }) => Math.max(v.max, thresholds.axisFloor) : undefined,
+            i === 0 && (thresholds || guideFloor > 0)
+              ? (v: { max: number }) => Math.max(v.max, thresholds?.axisFloor ?? 0, guideFloor)
+              : undefined,
           axisLabel: { color: text, formatter: (v: number) => formatMetric(metric, v) },
           splitLine: { show: i === 0, lineStyle: { color: grid } },
         })),
@@ -147,25 +161,31 @@ export function LiveChart(props: LiveChartProps) {
           // showDetail off for the same reason: its handle labels are per-tick timestamps.
           { type: 'slider', height: 18, bottom: 8, filterMode: 'none', showDetail: false },
         ],
-        series: defs.map((d) => ({
-          id: d.id,
-          name: d.name,
-          type: 'line',
-          yAxisIndex: d.yAxis,
-          showSymbol: false,
-          sampling: undefined,
-          lineStyle: { width: 1.5, type: d.dashed ? 'dashed' : 'solid' },
-          tooltip: {
-            valueFormatter: (v: unknown) => formatMetric(d.metric, typeof v === 'number' ? v : null),
-          },
-          data: data.current.get(d.id)?.points ?? [],
-          ...(thresholds && d.id === thresholds.seriesId ? thresholdMarks(thresholds, d.metric) : {}),
-        })),
+        series: [
+          ...defs.map((d) => ({
+            id: d.id,
+            name: d.name,
+            type: 'line',
+            yAxisIndex: d.yAxis,
+            showSymbol: false,
+            sampling: undefined,
+            lineStyle: { width: 1.5, type: d.dashed ? 'dashed' : 'solid' },
+            tooltip: {
+              valueFormatter: (v: unknown) => formatMetric(d.metric, typeof v === 'number' ? v : null),
+            },
+            data: data.current.get(d.id)?.points ?? [],
+            ...(thresholds && d.id === thresholds.seriesId ? thresholdMarks(thresholds, d.metric) : {}),
+            ...(d === defs[0] && guides.some((g) => g.kind === 'absolute')
+              ? guideMarks(guides, d.metric)
+              : {}),
+          })),
+          ...guideSeries(guides, defs, data.current),
+        ],
       },
       { replaceMerge: ['series', 'yAxis'] },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [defsKey, thresholdKey, rangeMs, axes.join('|')]);
+  }, [defsKey, thresholdKey, guidesKey, rangeMs, axes.join('|')]);
 
   // Full fetch on shape change, then the live tail every pollMs unless paused.
   const loads = useRef(0);
@@ -188,15 +208,18 @@ export function LiveChart(props: LiveChartProps) {
       instance.setOption({
         // The whole range on every panel, so their time axes line up (and zoom together).
         xAxis: { min: now - rangeMs, max: now },
-        series: defs.map((d) => {
-          const points = windows.get(d.id)?.points ?? [];
-          // A line of one point draws nothing: show the dots until there is a line.
-          const update: Record<string, unknown> = { id: d.id, data: points, showSymbol: points.length < 3 };
-          if (thresholds && d.id === thresholds.seriesId) {
-            update.markArea = breachArea(breachSpans(points, thresholds.warn));
-          }
-          return update;
-        }),
+        series: [
+          ...defs.map((d) => {
+            const points = windows.get(d.id)?.points ?? [];
+            // A line of one point draws nothing: show the dots until there is a line.
+            const update: Record<string, unknown> = { id: d.id, data: points, showSymbol: points.length < 3 };
+            if (thresholds && d.id === thresholds.seriesId) {
+              update.markArea = breachArea(breachSpans(points, thresholds.warn));
+            }
+            return update;
+          }),
+          ...guideSeries(guides, defs, windows),
+        ],
       });
       const primary = defs[0] ? windows.get(defs[0].id)?.points : undefined;
       const last = primary && primary.length > 0 ? primary[primary.length - 1]! : null;
@@ -272,7 +295,7 @@ export function LiveChart(props: LiveChartProps) {
     };
     // resumeToken: a resume catches up at once.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [defsKey, thresholdKey, rangeMs, pollMs, resumeToken, fetchSeries]);
+  }, [defsKey, thresholdKey, guidesKey, rangeMs, pollMs, resumeToken, fetchSeries]);
 
   return (
     <div
@@ -286,6 +309,62 @@ export function LiveChart(props: LiveChartProps) {
       <div ref={chartEl} className="chart-canvas" />
     </div>
   );
+}
+
+const noGuides: readonly Guide[] = [];
+
+/** Relative guides as dashed series computed from the series they follow, point for point. */
+function guideSeries(
+  guides: readonly Guide[],
+  defs: readonly SeriesDef[],
+  windows: Map<string, SeriesWindow>,
+) {
+  const color = cssVar('--warning', '#f0b44c');
+  return guides.flatMap((g, i) => {
+    if (g.kind !== 'relative') return [];
+    const source = defs.find((d) => d.id === g.of);
+    const points = windows.get(g.of)?.points ?? [];
+    return [
+      {
+        id: `guide:${i}`,
+        name: g.name,
+        type: 'line',
+        yAxisIndex: source?.yAxis ?? 0,
+        showSymbol: false,
+        silent: true,
+        lineStyle: { width: 1.5, type: 'dashed', color },
+        itemStyle: { color },
+        tooltip: {
+          valueFormatter: (v: unknown) =>
+            source ? formatMetric(source.metric, typeof v === 'number' ? v : null) : String(v),
+        },
+        data: points.map(([t, v]) => [t, v * g.factor + g.offset]),
+      },
+    ];
+  });
+}
+
+/** Absolute guides as labelled lines across the chart. */
+function guideMarks(guides: readonly Guide[], metric: MetricName) {
+  const color = cssVar('--warning', '#f0b44c');
+  return {
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      label: { position: 'insideEndTop', formatter: (p: { name: string }) => p.name, color },
+      data: guides.flatMap((g) =>
+        g.kind === 'absolute'
+          ? [
+              {
+                name: `${g.name} ${formatMetric(metric, g.value)}`,
+                yAxis: g.value,
+                lineStyle: { color, type: 'dashed' },
+              },
+            ]
+          : [],
+      ),
+    },
+  };
 }
 
 function thresholdMarks(t: Thresholds, metric: MetricName) {
