@@ -428,7 +428,7 @@ function parseStrategy(
   const kinds = strategyKinds.filter((k) => f.has(k));
   if (kinds.length !== 1) {
     r.problem(
-      kinds.length === 0 ? node : (f.get(kinds[1]!) ?? node),
+      kinds.length === 0 ? node : (keyOf(node, kinds[1]!) ?? node),
       path,
       kinds.length === 0
         ? `${path} needs one of ${strategyKinds.join(', ')}.`
@@ -465,11 +465,13 @@ function parseCanary(
   if (items.length === 0 && !hasProblem(r, `${path}.steps`))
     r.problem(stepsNode, `${path}.steps`, `${path}.steps is empty; a canary needs at least one setWeight.`);
   const steps: RolloutStep[] = [];
-  let weight = 0;
+  /** The candidate's weight at this step; null after a broken step (then nothing is inferred). */
+  let weight: number | null = 0;
   let everWeighted = false;
   items.forEach((item, i) => {
     const sp = `${path}.steps[${i}]`;
     const s = r.fields(item, sp, stepKinds);
+    if (!s || s.size !== 1) weight = null;
     if (!s) return;
     if (s.size !== 1) {
       if (s.size > 1 || !r.problems.some((p) => p.field?.startsWith(sp)))
@@ -492,6 +494,7 @@ function parseCanary(
           field,
           `${field} must be a whole percent from 0 to 100 (got ${JSON.stringify(v ?? null)}).`,
         );
+        weight = null;
         return;
       }
       weight = v;
@@ -529,6 +532,13 @@ function parseCanary(
   return { kind: 'canary', steps };
 }
 
+/** The key node of `name` in a mapping, to point at a field rather than its value. */
+function keyOf(node: Node | null | undefined, name: string): Node | null {
+  if (!isMap(node)) return null;
+  const pair = node.items.find((p) => isScalar(p.key) && p.key.value === name);
+  return (pair?.key as Node | undefined) ?? null;
+}
+
 /** Relative conditions need stable traffic to compare with; where there is none they never decide. */
 function noStableToCompare(r: YamlReader, node: Node, field: string, a: RolloutAnalysis, why: string): void {
   const relative = a.conditions.filter((c) => c.relative !== null);
@@ -559,7 +569,7 @@ function parseBlueGreen(
 ): RolloutStrategy | null {
   const f = node === null ? new Map<string, Node | null>() : r.fields(node, path, blueGreenFields);
   if (!f) return null;
-  let previewWeight: number = blueGreenDefaults.previewWeight;
+  let previewWeight: number | null = blueGreenDefaults.previewWeight;
   const pw = f.get('previewWeight');
   if (pw !== undefined) {
     const v = r.scalar(pw, `${path}.previewWeight`);
@@ -569,7 +579,7 @@ function parseBlueGreen(
         `${path}.previewWeight`,
         `${path}.previewWeight must be a whole percent from 0 to 99 (got ${JSON.stringify(v ?? null)}); the switch itself sends 100.`,
       );
-    else previewWeight = v;
+    previewWeight = r.problems.some((p) => p.field === `${path}.previewWeight`) ? null : (v as number);
   }
   const pre = analysisAt(f.get('prePromotionAnalysis'), `${path}.prePromotionAnalysis`);
   if (pre && previewWeight === 0 && pw !== undefined)
@@ -599,7 +609,7 @@ function parseBlueGreen(
       ? blueGreenDefaults.scaleDownDelaySeconds
       : duration(r, sd, `${path}.scaleDownDelay`, { positive: false });
   const autoPromote = r.boolean(f.get('autoPromote'), `${path}.autoPromote`) ?? blueGreenDefaults.autoPromote;
-  if (scaleDownDelaySeconds === null) return null;
+  if (scaleDownDelaySeconds === null || previewWeight === null) return null;
   return {
     kind: 'blueGreen',
     prePromotionAnalysis: pre,
