@@ -5,6 +5,7 @@ import { flagSet, flagString } from '../cli-args';
 import { printJson, type CliContext } from '../cli-command';
 import { CliError, usageError } from '../cli-error';
 import { failUnlessGood, followRollout } from '../rollout-follower';
+import { setAnalysisPace, type AnalysisPace } from '../rollout-plan-pace';
 import { strategyText, versionsText } from '../rollout-text';
 
 const strategies = ['canary', 'blueGreen', 'ab'] as const;
@@ -76,11 +77,25 @@ export async function generatePlan(ctx: CliContext): Promise<void> {
     );
   if (!strategies.includes(strategy as Strategy))
     throw usageError(`--strategy "${strategy}" is not a strategy`, 'use canary, blueGreen or ab');
-  const generated = await ctx.client().call('rollouts.generate', {
+  const pace = paceFlags(ctx);
+  let generated = await ctx.client().call('rollouts.generate', {
     endpointId,
     candidateVersion: version,
     strategy: strategy as Strategy,
   });
+  if (pace.interval !== undefined || pace.count !== undefined) {
+    const paced = setAnalysisPace(generated.text, pace);
+    // The edited plan goes through the core's checks like any other (a 0s interval is refused there).
+    const checked = await validateText(ctx, paced);
+    if (!checked.ok || !checked.plan) {
+      for (const p of checked.problems) io.err(problemLine('<generated plan>', p));
+      throw usageError(
+        'the generated plan with this --interval/--count is not valid',
+        'see the problems above; intervals look like 10s or 2m, counts are whole numbers from 1',
+      );
+    }
+    generated = { text: paced, plan: checked.plan };
+  }
   const text = generated.text.endsWith('\n') ? generated.text : `${generated.text}\n`;
   if (output !== undefined) {
     try {
@@ -97,6 +112,28 @@ export async function generatePlan(ctx: CliContext): Promise<void> {
   if (json) return printJson(io, generated);
   if (output !== undefined) io.out(`Wrote ${output}: ${planText(generated.plan)}`);
   else io.out(text.replace(/\n$/, ''));
+}
+
+/** --interval D and --count N: every analysis of the generated plan measures this often, this many times. */
+function paceFlags(ctx: CliContext): AnalysisPace {
+  const interval = flagString(ctx.args, 'interval');
+  const countText = flagString(ctx.args, 'count');
+  const pace: AnalysisPace = {};
+  if (interval !== undefined) {
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(interval))
+      throw usageError(
+        `--interval "${interval}" is not a duration`,
+        'write a number and a unit: 10s, 2m or 1h',
+      );
+    pace.interval = interval;
+  }
+  if (countText !== undefined) {
+    const count = Number(countText);
+    if (!Number.isInteger(count) || count < 1)
+      throw usageError(`--count "${countText}" is not a whole number from 1`, 'write --count 3');
+    pace.count = count;
+  }
+  return pace;
 }
 
 export async function startRollout(ctx: CliContext, file: string): Promise<void> {

@@ -10,7 +10,8 @@ export const rolloutCommand: CliCommand = {
   summary: 'Rollouts: validate or generate a plan, start it, watch it live, pause, promote, abort.',
   help: `Usage:
   fleetdeck rollout validate <file>
-  fleetdeck rollout generate --endpoint ID --version V [--strategy canary|blueGreen|ab] [--output FILE]
+  fleetdeck rollout generate --endpoint ID --version V [--strategy canary|blueGreen|ab]
+                             [--interval D] [--count N] [--output FILE]
   fleetdeck rollout start <file> [--wait]
   fleetdeck rollout status [id] [--watch]
   fleetdeck rollout pause|resume|promote|abort <id> [--reason TEXT] [--yes]
@@ -20,7 +21,8 @@ validate  checks a plan (YAML, apiVersion fleetdeck.io/v1, kind Rollout; - reads
           fleet without starting it; each problem is one line, file:line:col field: message.
           Exit 1 when the plan is invalid.
 generate  a ready-to-edit plan rolling out version V of endpoint ID (the endpoint serving the stable
-          version), to stdout or to FILE (missing folders are made)
+          version), to stdout or to FILE (missing folders are made). --interval and --count set
+          every analysis's pace (default 5 measurements 30 s apart), e.g. for a staging endpoint
 start     starts the plan and prints the rollout id; --wait follows it like status --watch
 status    no id: the active rollouts; with an id: its weight, state, step and latest decisions.
           --watch follows it live until it ends: redrawn in place on a terminal, appended lines
@@ -44,6 +46,8 @@ history   past and active rollouts, newest first
     version: 'string',
     strategy: 'string',
     output: 'string',
+    interval: 'string',
+    count: 'string',
     wait: 'boolean',
     watch: 'boolean',
     reason: 'string',
@@ -57,7 +61,7 @@ history   past and active rollouts, newest first
         onlyFlags(ctx.args, action, []);
         return validatePlan(ctx, oneArg(rest, action, 'a plan file'));
       case 'generate':
-        onlyFlags(ctx.args, action, ['endpoint', 'version', 'strategy', 'output']);
+        onlyFlags(ctx.args, action, ['endpoint', 'version', 'strategy', 'output', 'interval', 'count']);
         if (rest.length)
           throw usageError(
             `rollout generate takes no arguments (got "${rest[0]}")`,
@@ -103,7 +107,19 @@ history   past and active rollouts, newest first
   },
 };
 
-const ownFlags = ['endpoint', 'version', 'strategy', 'output', 'wait', 'watch', 'reason', 'yes', 'limit'];
+const ownFlags = [
+  'endpoint',
+  'version',
+  'strategy',
+  'output',
+  'interval',
+  'count',
+  'wait',
+  'watch',
+  'reason',
+  'yes',
+  'limit',
+];
 
 /** A flag of another action is refused, so a typo (`start --watch`) is never silently ignored. */
 function onlyFlags(args: ParsedArgs, action: string, allowed: readonly string[]): void {
