@@ -275,6 +275,63 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'rollouts and their decisions',
+    up(db) {
+      // Issue 6: a rollout's record is written ahead of what it does. `intent` is the traffic
+      // action about to be applied (JSON, with `applied` set once the target confirmed it) and
+      // `observed_percent` what the target reported after the last applied action, so a restart
+      // can tell a step applied from one only intended, and notice a target changed by someone
+      // else. `progress` holds where in the current step the engine is (pause deadline,
+      // measurement counts). One live rollout per endpoint, enforced by the partial index.
+      db.exec(`
+        CREATE TABLE rollout (
+          id                    TEXT PRIMARY KEY,
+          name                  TEXT NOT NULL,
+          strategy              TEXT NOT NULL,
+          endpoint_id           TEXT NOT NULL,
+          candidate_endpoint_id TEXT,
+          model                 TEXT NOT NULL,
+          cluster               TEXT NOT NULL,
+          stable_version        TEXT NOT NULL,
+          candidate_version     TEXT NOT NULL,
+          state                 TEXT NOT NULL,
+          weight                INTEGER NOT NULL,
+          step_index            INTEGER NOT NULL,
+          step_count            INTEGER NOT NULL,
+          last_verdict          TEXT,
+          message               TEXT,
+          actor                 TEXT NOT NULL,
+          plan                  TEXT NOT NULL,
+          plan_text             TEXT NOT NULL,
+          comparison            TEXT,
+          intent                TEXT,
+          observed_percent      INTEGER,
+          progress              TEXT NOT NULL,
+          started_at            INTEGER NOT NULL,
+          updated_at            INTEGER NOT NULL,
+          ended_at              INTEGER
+        ) STRICT;
+        CREATE INDEX rollout_started ON rollout (started_at);
+        CREATE UNIQUE INDEX rollout_live_endpoint ON rollout (endpoint_id)
+          WHERE state IN ('progressing', 'paused', 'promoting', 'aborting');
+        CREATE TABLE rollout_decision (
+          id           INTEGER PRIMARY KEY,
+          rollout_id   TEXT NOT NULL REFERENCES rollout (id) ON DELETE CASCADE,
+          at           INTEGER NOT NULL,
+          step         TEXT NOT NULL,
+          kind         TEXT NOT NULL,
+          verdict      TEXT NOT NULL,
+          message      TEXT NOT NULL,
+          measurements TEXT NOT NULL,
+          actor        TEXT NOT NULL,
+          weight       INTEGER
+        ) STRICT;
+        CREATE INDEX rollout_decision_rollout ON rollout_decision (rollout_id, id);
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>
