@@ -78,7 +78,8 @@ describe('generateRolloutPlan', () => {
       50,
       'analysis',
     ]);
-    const a = steps[1]!.kind === 'analysis' ? steps[1].analysis : null;
+    const step = steps[1]!;
+    const a = step.kind === 'analysis' ? step.analysis : null;
     const shown = a!.conditions.map(formatCondition);
     expect(shown).toEqual([
       'error_rate <= stable * 1.5 + 0.5%',
@@ -102,10 +103,8 @@ describe('generateRolloutPlan', () => {
   it('uses the SLO of the model it is given', () => {
     const embed = endpoint('bge-embed', 'v1', { model: 'bge-large-en-v1.5' });
     const { plan } = generateRolloutPlan(embed, 'v2', 'canary', sloForModel(embed.model, {}));
-    const a =
-      plan.strategy.kind === 'canary' && plan.strategy.steps[1]!.kind === 'analysis'
-        ? plan.strategy.steps[1].analysis
-        : null;
+    const step = plan.strategy.kind === 'canary' ? plan.strategy.steps[1]! : null;
+    const a = step?.kind === 'analysis' ? step.analysis : null;
     expect(a!.conditions.find((c) => c.metric === 'latency_p95' && c.value !== null)!.value).toBe(0.5);
   });
 

@@ -122,7 +122,8 @@ describe('parseRolloutPlan: valid plans', () => {
     expect(s.steps[0]).toEqual({ kind: 'setWeight', weight: 10 });
     expect(s.steps[2]).toEqual({ kind: 'pause', seconds: 300 });
     expect(s.steps[5]).toEqual({ kind: 'pause', seconds: null });
-    const named = s.steps[1]!.kind === 'analysis' ? s.steps[1].analysis : null;
+    const s1 = s.steps[1]!;
+    const named = s1.kind === 'analysis' ? s1.analysis : null;
     expect(named).toMatchObject({
       intervalSeconds: 60,
       count: 3,
@@ -137,7 +138,8 @@ describe('parseRolloutPlan: valid plans', () => {
       'cost_per_1k_requests',
     ]);
     expect(named!.conditions[2]!.relative!.offset).toBeCloseTo(0.1, 12);
-    const inline = s.steps[4]!.kind === 'analysis' ? s.steps[4].analysis : null;
+    const s4 = s.steps[4]!;
+    const inline = s4.kind === 'analysis' ? s4.analysis : null;
     expect(inline).toMatchObject({ intervalSeconds: 30, count: 5, failureLimit: 2 });
     expect(plan!.backgroundAnalysis!.conditions[0]).toMatchObject({
       metric: 'error_rate',
