@@ -80,8 +80,20 @@ function gates(endpoint: Endpoint, slo: GenerateSlo): Gate[] {
   return out;
 }
 
-function analysisBlock(name: string, gatesList: Gate[], indent: string, extra: string[] = []): string[] {
-  const d = analysisDefaults;
+/** How fast analyses measure; the defaults suit production, a staging try-out may go faster. */
+export interface GeneratePace {
+  intervalSeconds?: number;
+  count?: number;
+}
+
+function analysisBlock(
+  name: string,
+  gatesList: Gate[],
+  indent: string,
+  pace: GeneratePace,
+  extra: string[] = [],
+): string[] {
+  const d = { ...analysisDefaults, ...pace };
   return [
     `${indent}${name}:`,
     `${indent}  conditions:`,
@@ -108,7 +120,15 @@ export function generateRolloutPlan(
   candidateVersion: string,
   strategy: GeneratedStrategy,
   slo: GenerateSlo,
+  pace: GeneratePace = {},
 ): { text: string; plan: RolloutPlan } {
+  for (const [key, v] of Object.entries(pace))
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+      throw new FleetError({
+        code: 'bad_request',
+        message: `${key} must be a whole number of at least 1 (got ${v}).`,
+        where: 'rollouts.generate',
+      });
   const candidate = candidateVersion.trim();
   if (!candidate || candidate === endpoint.version)
     throw new FleetError({
@@ -146,7 +166,7 @@ export function generateRolloutPlan(
     body = [
       '  # Named analyses; steps refer to them by name.',
       '  analysis:',
-      ...analysisBlock('default', g, '    '),
+      ...analysisBlock('default', g, '    ', pace),
       '  strategy:',
       '    canary:',
       '      # Each analysis must pass before the weight goes up; a failure sends all traffic back to stable.',
@@ -163,9 +183,9 @@ export function generateRolloutPlan(
   } else if (strategy === 'blueGreen') {
     body = [
       '  analysis:',
-      ...analysisBlock('default', g, '    '),
+      ...analysisBlock('default', g, '    ', pace),
       '    # After the switch stable serves nothing to compare with: absolute ceilings only.',
-      ...analysisBlock('after-switch', absolute, '    '),
+      ...analysisBlock('after-switch', absolute, '    ', pace),
       '  strategy:',
       '    blueGreen:',
       '      # The candidate comes up at full size beside stable and gets this share for the analysis.',
@@ -179,12 +199,13 @@ export function generateRolloutPlan(
       '      autoPromote: true',
     ];
   } else {
+    const guardInterval = pace.intervalSeconds ?? 60;
     body = [
       '  analysis:',
       '    # Guard rails only: the experiment stops early if the candidate breaks the SLO.',
-      ...analysisBlock('guard', absolute, '    ', [
-        'interval: 1m',
-        'count: 60           # one measurement a minute for the whole hour',
+      ...analysisBlock('guard', absolute, '    ', pace, [
+        `interval: ${formatDuration(guardInterval)}`,
+        `count: ${Math.ceil(3600 / guardInterval)}           # measurements over the whole experiment`,
         'failureLimit: 2',
         'inconclusiveLimit: 10',
         `minRequestRate: ${analysisDefaults.minRequestRate}`,

@@ -142,6 +142,28 @@ describe('generateRolloutPlan', () => {
     expect(text).toContain('version: "1.10"');
   });
 
+  it('sets the pace of every analysis when asked (a staging try-out)', () => {
+    const { plan } = generateRolloutPlan(stable, '2024-12', 'blueGreen', slo, {
+      intervalSeconds: 5,
+      count: 3,
+    });
+    if (plan.strategy.kind !== 'blueGreen') throw new Error('expected blueGreen');
+    expect(plan.strategy.prePromotionAnalysis).toMatchObject({
+      intervalSeconds: 5,
+      count: 3,
+      failureLimit: 1,
+    });
+    expect(plan.strategy.postPromotionAnalysis).toMatchObject({ intervalSeconds: 5, count: 3 });
+    const ab = generateRolloutPlan(stable, '2024-12', 'ab', slo, { intervalSeconds: 30 }).plan;
+    expect(ab.strategy.kind === 'ab' && ab.strategy.abortWhen).toMatchObject({
+      intervalSeconds: 30,
+      count: 120,
+    });
+    expect(() => generateRolloutPlan(stable, '2024-12', 'canary', slo, { count: 0 })).toThrow(
+      /count must be/,
+    );
+  });
+
   it('refuses the version already serving', () => {
     expect(() => generateRolloutPlan(stable, '2024-11', 'canary', slo)).toThrow(FleetError);
     expect(() => generateRolloutPlan(stable, ' ', 'canary', slo)).toThrow(/No candidate version/);
