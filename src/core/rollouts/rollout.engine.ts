@@ -419,8 +419,10 @@ export class RolloutEngine {
         );
         continue;
       } else if (step.kind === 'pause' && step.seconds === null) {
-        if (r.progress.pausedBy !== 'step') {
+        // 'waiting' marks the step as begun: once it is set, being no longer paused means resumed.
+        if (r.progress.phase !== 'waiting') {
           r.state = 'paused';
+          r.progress.phase = 'waiting';
           r.progress.pausedBy = 'step';
           r.message = `Waiting at ${name} for a person to resume or promote.`;
           this.decide(r, {
@@ -472,10 +474,10 @@ export class RolloutEngine {
           () => a.target.setWeight(s.previewWeight),
         );
       if (s.prePromotionAnalysis) await this.analyse(a, s.prePromotionAnalysis, 'pre-promotion', 'analysis');
-      this.phase(r, 'awaiting', 2);
-    }
-    if (!s.autoPromote) {
-      if (r.progress.pausedBy !== 'step') {
+      this.phase(r, 'awaiting', 2, false);
+      if (s.autoPromote) this.save(r);
+      else {
+        // Paused in the same write as the phase: a restart finds it waiting, or resumed.
         r.state = 'paused';
         r.progress.pausedBy = 'step';
         r.message = 'The candidate is up and analysed; waiting for a person to promote (switch all traffic).';
@@ -486,8 +488,8 @@ export class RolloutEngine {
           step: 'awaiting',
         });
       }
-      await this.hold(a);
     }
+    await this.hold(a);
   }
 
   private async ab(a: Active): Promise<void> {
