@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import type {
   RolloutAnalysis,
@@ -32,6 +32,8 @@ import {
   strategyKinds,
   topLevelFields,
 } from './rollout.format';
+
+import { checkPlanAgainstFleet, type FleetView } from './rollout.check';
 
 export { checkPlanAgainstFleet } from './rollout.check';
 export type { FleetView } from './rollout.check';
@@ -182,6 +184,45 @@ export function parseRolloutPlan(text: string): ParsedRolloutPlan {
     backgroundAnalysis: background,
     candidateReplicas,
   });
+}
+
+/**
+ * Both passes, as `rollouts.validate` and `fleetdeck rollout validate` need them: the text, then
+ * (when it parses) the fleet. Fleet problems are placed on the line of the field they name, or
+ * of the nearest enclosing field written in the text (a named analysis: the step naming it).
+ */
+export function validateRolloutPlan(text: string, fleet: FleetView): ParsedRolloutPlan {
+  const parsed = parseRolloutPlan(text);
+  if (!parsed.plan) return parsed;
+  const problems = checkPlanAgainstFleet(parsed.plan, fleet).map((p) => {
+    const at = p.field === null ? null : locateField(text, p.field);
+    return at ? { ...p, ...at } : p;
+  });
+  return { plan: problems.length > 0 ? null : parsed.plan, problems };
+}
+
+/** Line and column of a field path (`spec.strategy.canary.steps[1].analysis`) in a plan's text. */
+export function locateField(text: string, field: string): { line: number; column: number } | null {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  let node = doc.contents as Node | null;
+  let at: number | undefined;
+  for (const seg of field.match(/[^.[\]]+/g) ?? []) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) break;
+      node = (pair.value as Node | null) ?? null;
+      at = node?.range?.[0] ?? (pair.key as Node).range?.[0];
+    } else if (isSeq(node) && /^\d+$/.test(seg)) {
+      const item = node.items[Number(seg)] as Node | undefined;
+      if (!item) break;
+      node = item;
+      at = item.range?.[0];
+    } else break;
+  }
+  if (at === undefined) return null;
+  const p = lines.linePos(at);
+  return { line: p.line, column: p.col };
 }
 
 const hasProblem = (r: YamlReader, field: string) => r.problems.some((p) => p.field === field);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlanAgainstFleet, parseRolloutPlan } from '../../../../src/core/rollouts/rollout.parse';
+import {
+  checkPlanAgainstFleet,
+  parseRolloutPlan,
+  validateRolloutPlan,
+} from '../../../../src/core/rollouts/rollout.parse';
 import type { Endpoint } from '../../../../src/shared/contract/fleet.schema';
 import type { RolloutPlan } from '../../../../src/shared/contract/rollout.schema';
 
@@ -175,5 +179,49 @@ describe('checkPlanAgainstFleet', () => {
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ field: 'spec.strategy.canary.steps[1].analysis.conditions[0]' });
     expect(p[0]!.message).toContain('spend_per_hour');
+  });
+});
+
+describe('validateRolloutPlan', () => {
+  const text = `apiVersion: fleetdeck.io/v1
+kind: Rollout
+metadata: {name: support-bot-2024-12}
+spec:
+  endpoint: ${stable.id}
+  stable:
+    version: "2024-10"
+  candidate:
+    version: "2024-12"
+  analysis:
+    gates:
+      conditions: ["cost_per_1k_requests <= stable * 1.2"]
+  strategy:
+    canary:
+      steps:
+        - setWeight: 10
+        - analysis: gates
+`;
+
+  it('places fleet problems on the line of their field', () => {
+    const noSpend = { ...stable, missingMetrics: ['spend_per_hour'] };
+    const r = validateRolloutPlan(text, fleetOf([noSpend, candidate]));
+    expect(r.plan).toBeNull();
+    expect(r.problems).toEqual([
+      expect.objectContaining({ field: 'spec.stable.version', line: 7, column: 14 }),
+      // The condition is in a named analysis: the step that names it is where it applies.
+      expect.objectContaining({
+        field: 'spec.strategy.canary.steps[1].analysis.conditions[0]',
+        line: 17,
+        column: 21,
+      }),
+    ]);
+  });
+
+  it('returns the plan when both passes are clean, and text problems before the fleet', () => {
+    const ok = validateRolloutPlan(text.replace('2024-10', '2024-11'), fleetOf([stable, candidate]));
+    expect(ok.problems).toEqual([]);
+    expect(ok.plan!.stableVersion).toBe('2024-11');
+    const broken = validateRolloutPlan(text.replace('setWeight: 10', 'setWeight: 101'), fleetOf([]));
+    expect(broken.problems.map((p) => p.field)).toEqual(['spec.strategy.canary.steps[0].setWeight']);
   });
 });
