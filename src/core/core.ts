@@ -17,6 +17,7 @@ import { createTerminalPlane } from './terminal/terminal-plane';
 import type { TerminalStreams } from './terminal/terminal.types';
 import { createRunbookPlane } from './runbooks/runbook-plane';
 import { createRolloutPlane } from './rollouts/rollout-plane';
+import { createKubernetesTrafficResolver } from './rollouts/targets/kubernetes-traffic';
 
 export interface CoreOptions {
   dataDir: string;
@@ -137,12 +138,23 @@ export function startCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
   });
 
+  // Rollouts move traffic through the Kubernetes source that found the endpoint (its kubeconfig).
+  const traffic = createKubernetesTrafficResolver({
+    endpoint: (id) => plane.fleet.endpoint(id),
+    kubernetesSource: (id) => {
+      const def = plane.sources.definitions().find((d) => d.id === id && d.kind === 'kubernetes');
+      if (!def) return undefined;
+      const path = def.config.kubeconfigPath;
+      return typeof path === 'string' && path ? { kubeconfigPath: path } : {};
+    },
+  });
   const rollouts = createRolloutPlane({
     db: store.db,
     log,
     bus,
     fleet: plane.fleet,
     metrics: plane.metrics,
+    traffic,
     ...(options.now ? { now: options.now } : {}),
   });
 
@@ -201,6 +213,7 @@ export function startCore(options: CoreOptions): Core {
       clearInterval(timer);
       spend.stop();
       await rollouts.close();
+      await traffic.close();
       await runbooks.close();
       await terminals.close();
       await plane.stop();

@@ -9,6 +9,7 @@ import type { RolloutMetricReader } from './rollout.metrics';
 import { planRecovery } from './rollout.recover';
 import {
   emptyProgress,
+  liveStates,
   toSummary,
   type RolloutIntent,
   type RolloutStore,
@@ -68,6 +69,9 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
     }
   });
 
+/** How often a restarted console tries again to reach a rollout's target. */
+const RECOVERY_RETRY_MS = 2000;
+
 const pct = (n: number) => `${Math.round(n * 10) / 10} %`;
 const by = (actor: string, reason: string | null) => `${actor}${reason ? `: ${reason}` : ''}`;
 
@@ -115,46 +119,72 @@ export class RolloutEngine {
 
   /**
    * Picks up the rollouts a previous process left live: reads each target and compares it with
-   * the record; carries on, or stops in 'failed' saying why (planRecovery).
+   * the record; carries on, or stops in 'failed' saying why (planRecovery). A target that cannot
+   * be reached yet (its source or cluster still starting) is retried in the background; only a
+   * target that answers and does not match stops the rollout. Resolves once each was tried once.
    */
   async recover(): Promise<void> {
     for (const r of this.o.store.live()) {
       if (this.closing) return;
-      let target: TrafficTarget;
-      let split: TrafficSplit;
-      try {
-        target = await this.o.traffic.resolve(r.plan);
-        split = await target.read();
-      } catch (error) {
-        this.finish(
-          r,
-          'failed',
-          `After a restart the traffic target could not be read: ${(error as Error).message}`,
-        );
-        continue;
-      }
-      const plan = planRecovery(r, split);
-      if (plan.kind === 'fail') {
-        this.finish(r, 'failed', plan.message);
-        continue;
-      }
-      if (plan.kind === 'mark_applied' && r.intent) {
-        r.intent = { ...r.intent, applied: true };
-        r.observedPercent = split.candidatePercent;
-        if (r.intent.weight !== null) r.weight = r.intent.weight;
-        if (r.intent.action === 'setWeight') this.advanceAfterWeight(r);
-      }
-      if (plan.kind === 'pause') {
-        r.state = 'paused';
-        r.progress.pausedBy = 'restart';
-        r.message = plan.message;
-      }
-      const note = plan.kind === 'pause' ? plan.message : plan.note;
-      if (note) this.decide(r, { kind: 'note', verdict: 'info', message: note, step: stepName(r) });
-      else this.save(r);
-      this.o.log.info('rollout resumed after a restart', { rollout: r.id, recovery: plan.kind });
-      this.launch(r, target);
+      if (!(await this.recoverOne(r, true))) this.retries.add(this.retryRecovery(r));
     }
+  }
+
+  private readonly retries = new Set<Promise<void>>();
+  private readonly closed = new AbortController();
+
+  private async retryRecovery(r: StoredRollout): Promise<void> {
+    while (!this.closing) {
+      await this.sleep(RECOVERY_RETRY_MS, this.closed.signal);
+      // A person may have aborted it meanwhile (rollouts.control on a rollout without a loop).
+      const now = this.o.store.get(r.id);
+      if (this.closing || !now || !liveStates.includes(now.state)) return;
+      if (await this.recoverOne(now, false)) return;
+    }
+  }
+
+  /** One attempt; false when the target could not be reached (try again later). */
+  private async recoverOne(r: StoredRollout, first: boolean): Promise<boolean> {
+    let target: TrafficTarget;
+    let split: TrafficSplit;
+    try {
+      target = await this.o.traffic.resolve(r.plan);
+      split = await target.read();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof FleetError && (error.code === 'conflict' || error.code === 'bad_request')) {
+        this.finish(r, 'failed', `After a restart the traffic target could not be read: ${message}`);
+        return true;
+      }
+      if (first) {
+        r.message = `After a restart the traffic target cannot be reached yet (${message}); trying again every ${RECOVERY_RETRY_MS / 1000} s.`;
+        this.decide(r, { kind: 'note', verdict: 'info', message: r.message, step: stepName(r) });
+      }
+      return false;
+    }
+    if (this.closing) return true;
+    const plan = planRecovery(r, split);
+    if (plan.kind === 'fail') {
+      this.finish(r, 'failed', plan.message);
+      return true;
+    }
+    if (plan.kind === 'mark_applied' && r.intent) {
+      r.intent = { ...r.intent, applied: true };
+      r.observedPercent = split.candidatePercent;
+      if (r.intent.weight !== null) r.weight = r.intent.weight;
+      if (r.intent.action === 'setWeight') this.advanceAfterWeight(r);
+    }
+    if (plan.kind === 'pause') {
+      r.state = 'paused';
+      r.progress.pausedBy = 'restart';
+      r.message = plan.message;
+    } else if (r.message?.startsWith('After a restart')) r.message = null;
+    const note = plan.kind === 'pause' ? plan.message : plan.note;
+    if (note) this.decide(r, { kind: 'note', verdict: 'info', message: note, step: stepName(r) });
+    else this.save(r);
+    this.o.log.info('rollout resumed after a restart', { rollout: r.id, recovery: plan.kind });
+    this.launch(r, target);
+    return true;
   }
 
   async control(
@@ -230,9 +260,10 @@ export class RolloutEngine {
   /** Stops every loop at its next checkpoint; live rollouts stay recorded so a restart resumes them. */
   async close(): Promise<void> {
     this.closing = true;
+    this.closed.abort();
     const loops = [...this.active.values()];
     for (const a of loops) this.wake(a);
-    await Promise.allSettled(loops.map((a) => a.loop));
+    await Promise.allSettled([...loops.map((a) => a.loop), ...this.retries]);
   }
 
   // ---- control helpers ---------------------------------------------------------------------

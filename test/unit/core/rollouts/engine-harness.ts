@@ -26,6 +26,8 @@ export class MemoryTarget implements TrafficTarget {
   readonly calls: string[] = [];
   hang: { call: string; land: boolean } | null = null;
   gone = false;
+  /** The cluster does not answer (yet): calls fail as unavailable. */
+  unreachable = false;
 
   describe() {
     return 'Deployment demo-a/llm/chat (in memory)';
@@ -55,6 +57,10 @@ export class MemoryTarget implements TrafficTarget {
   }
 
   read() {
+    if (this.unreachable)
+      return Promise.reject(
+        new FleetError({ code: 'unavailable', message: 'connection refused', where: 'test' }),
+      );
     return this.gone
       ? Promise.reject(
           new FleetError({ code: 'conflict', message: 'the Deployment chat-v2 is gone', where: 'test' }),
@@ -185,7 +191,9 @@ export function openHarness(
     traffic: { resolve: async () => target },
     now: () => clock.t,
     sleep: async (ms, signal) => {
-      if (signal.aborted || crashed) return new Promise<void>(() => {});
+      // A crashed plane's loops freeze where they are, as a killed process's would.
+      if (crashed) return new Promise<void>(() => {});
+      if (signal.aborted) return;
       clock.t += ms;
       feed();
       await new Promise((r) => setImmediate(r));

@@ -100,4 +100,25 @@ describe('rollout engine: restart', () => {
       'After a restart the traffic target could not be read: the Deployment chat-v2 is gone',
     );
   });
+
+  it('waits for a target that cannot be reached yet after a restart, then carries on', async () => {
+    const started = await h.start(canaryPlan(steps));
+    await h.until(started.id, 'paused', (r) => r.state === 'paused');
+    h.target.unreachable = true;
+    h = await h.restart();
+    const waiting = await h.until(started.id, 'waiting for the target', (r) =>
+      Boolean(
+        r.message?.startsWith(
+          'After a restart the traffic target cannot be reached yet (connection refused)',
+        ),
+      ),
+    );
+    expect(waiting.state).toBe('paused');
+    h.target.unreachable = false;
+    // Picked up: the note about the unreachable target is cleared once it answers.
+    await h.until(started.id, 'picked up', (r) => r.message === null);
+    await h.control(started.id, 'resume');
+    await h.until(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    expect(h.target.calls).toEqual(['setWeight 25', 'setWeight 50', 'promote', 'retireOld']);
+  });
 });
