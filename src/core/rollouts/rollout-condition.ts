@@ -123,6 +123,12 @@ export function parseCondition(text: string): ConditionResult {
     }
     return { ok: true, value: { ...base, value: null, relative: { factor, offset } } };
   }
+  if (/\bstable\b/.test(rhs) && !/^stable\b/.test(rhs))
+    return {
+      ok: false,
+      error: `Write 'stable' first, then the factor and the offset: '${metric} ${op} stable * 1.1 + 0.5%'.`,
+      at: rhsAt,
+    };
   if (/^[a-z_]+/i.test(rhs) && !/^stable\b/.test(rhs)) {
     const word = /^[a-z_]+/i.exec(rhs)![0];
     return {

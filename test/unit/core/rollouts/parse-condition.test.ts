@@ -14,7 +14,12 @@ const bad = (text: string) => {
 
 describe('rollout conditions', () => {
   it('converts absolute thresholds to the base unit', () => {
-    expect(ok('latency_p95 < 1.2s')).toMatchObject({ metric: 'latency_p95', op: '<', value: 1.2, relative: null });
+    expect(ok('latency_p95 < 1.2s')).toMatchObject({
+      metric: 'latency_p95',
+      op: '<',
+      value: 1.2,
+      relative: null,
+    });
     expect(ok('ttft_p95 <= 100ms').value).toBeCloseTo(0.1, 12);
     expect(ok('latency_p99 < 2m').value).toBe(120);
     expect(ok('error_rate < 2%').value).toBeCloseTo(0.02, 12);
@@ -25,7 +30,10 @@ describe('rollout conditions', () => {
   });
 
   it('reads thresholds relative to stable as factor and offset', () => {
-    expect(ok('error_rate <= stable * 1.1')).toMatchObject({ value: null, relative: { factor: 1.1, offset: 0 } });
+    expect(ok('error_rate <= stable * 1.1')).toMatchObject({
+      value: null,
+      relative: { factor: 1.1, offset: 0 },
+    });
     const t = ok('ttft_p95 <= stable + 100ms');
     expect(t.relative!.factor).toBe(1);
     expect(t.relative!.offset).toBeCloseTo(0.1, 12);
@@ -66,6 +74,8 @@ describe('rollout conditions', () => {
     const offset = bad('error_rate <= stable + 2s');
     expect(offset.error).toContain('time unit');
     expect(bad('error_rate <= stabel * 1.1').error).toContain("Did you mean 'stable'?");
+    expect(bad('error_rate <= 1.1 * stable').error).toContain("Write 'stable' first");
+    expect(bad('error_rate <= stable * 1.1 +').ok).toBe(false);
   });
 
   it('refuses missing or foreign operators and runbook-style for windows', () => {
@@ -93,8 +103,8 @@ describe('rollout conditions', () => {
       const again = ok(shown);
       expect({ ...again, expression: '' }).toEqual({ ...c, expression: '' });
     }
-    expect(formatCondition({ expression: '', metric: 'ttft_p95', op: '<', value: 0.25, relative: null })).toBe(
-      'ttft_p95 < 250ms',
-    );
+    expect(
+      formatCondition({ expression: '', metric: 'ttft_p95', op: '<', value: 0.25, relative: null }),
+    ).toBe('ttft_p95 < 250ms');
   });
 });
