@@ -28,17 +28,29 @@ const TOKENS_IN = at('tokens_in_rate');
 const TOKENS_OUT = at('tokens_out_rate');
 const REQUESTS = at('request_rate');
 
+/** Token and request rates older than this stop counting (the endpoint stopped reporting). */
+const USAGE_STALE_MS = 2 * 60_000;
+
 interface Tracked {
   keys: Record<SpendGroupBy, string>;
   gpus: number;
   gpuType: string | null;
+  /** The last spend rate seen: the fleet sends it only when it moves, and it holds until then. */
+  rate: number | null;
+  tokensRate: number;
+  requestRate: number;
+  usageAt: number | null;
 }
 
 export interface TickDelta {
   at: number;
   upserted: readonly Endpoint[];
   removed: readonly string[];
-  /** Latest values per endpoint that got samples this tick, in canonicalMetricNames order. */
+  /**
+   * Latest values per endpoint that got samples this tick, in canonicalMetricNames order. An
+   * unchanged spend rate is not re-sent (at 10,000 endpoints an unchanged fleet makes an empty
+   * delta), so the recorder keeps each endpoint's last rate and accrues it every tick.
+   */
   metrics: Readonly<Record<string, ReadonlyArray<number | null>>>;
 }
 
@@ -100,15 +112,42 @@ export class SpendRecorder {
       if (counted) this.accrueGpus(delta.at, dt);
       for (const id of delta.removed) this.tracked.delete(id);
       for (const e of delta.upserted) this.track(e);
-      // Spend at the rate sampled this tick, for the time since the last (as spend_daily).
-      if (counted) this.accrueSpend(delta, dt);
+      this.noteRates(delta);
+      // Spend at each endpoint's current rate, for the time since the last tick (as spend_daily).
+      if (counted) this.accrueSpend(delta.at, dt);
       this.prune(delta.at);
     })();
     if (this.lastAt === null || delta.at > this.lastAt) this.lastAt = delta.at;
   }
 
   private track(e: Endpoint): void {
-    this.tracked.set(e.id, { keys: groupKeys(e), gpus: e.gpus, gpuType: e.gpuType });
+    const before = this.tracked.get(e.id);
+    this.tracked.set(e.id, {
+      keys: groupKeys(e),
+      gpus: e.gpus,
+      gpuType: e.gpuType,
+      rate: e.metrics?.spend_per_hour?.value ?? before?.rate ?? null,
+      tokensRate: before?.tokensRate ?? 0,
+      requestRate: before?.requestRate ?? 0,
+      usageAt: before?.usageAt ?? null,
+    });
+  }
+
+  private noteRates(delta: TickDelta): void {
+    for (const [id, values] of Object.entries(delta.metrics)) {
+      const t = this.tracked.get(id);
+      if (!t) continue;
+      const rate = values[SPEND];
+      if (rate !== null && rate !== undefined) t.rate = rate;
+      const tokensIn = values[TOKENS_IN];
+      const tokensOut = values[TOKENS_OUT];
+      const requests = values[REQUESTS];
+      if (tokensIn != null || tokensOut != null || requests != null) {
+        t.tokensRate = (tokensIn ?? 0) + (tokensOut ?? 0);
+        t.requestRate = requests ?? 0;
+        t.usageAt = delta.at;
+      }
+    }
   }
 
   private accrueGpus(at: number, dt: number): void {
@@ -122,7 +161,7 @@ export class SpendRecorder {
     for (const [type, gpus] of byType) this.addGpu.run(hour, type, (gpus * dt) / HOUR);
   }
 
-  private accrueSpend(delta: TickDelta, dt: number): void {
+  private accrueSpend(at: number, dt: number): void {
     const groups = new Map<
       string,
       { dim: string; key: string; usd: number; tokens: number; requests: number; n: number }
@@ -136,19 +175,18 @@ export class SpendRecorder {
       g.n += 1;
       groups.set(id, g);
     };
-    for (const [id, values] of Object.entries(delta.metrics)) {
-      const rate = values[SPEND];
-      const t = this.tracked.get(id);
-      if (rate === null || rate === undefined || !t) continue;
-      const usd = (rate * dt) / HOUR;
-      const tokens = (((values[TOKENS_IN] ?? 0) + (values[TOKENS_OUT] ?? 0)) * dt) / 1000;
-      const requests = ((values[REQUESTS] ?? 0) * dt) / 1000;
+    for (const t of this.tracked.values()) {
+      if (t.rate === null) continue;
+      const usd = (t.rate * dt) / HOUR;
+      const usageFresh = t.usageAt !== null && at - t.usageAt <= USAGE_STALE_MS;
+      const tokens = usageFresh ? (t.tokensRate * dt) / 1000 : 0;
+      const requests = usageFresh ? (t.requestRate * dt) / 1000 : 0;
       for (const dim of spendDims) add(dim, t.keys[dim], usd, tokens, requests);
       add(FLEET_DIM, '', usd, tokens, requests);
     }
     if (!groups.has(`${FLEET_DIM}\u0000`)) return;
     for (const { width } of bucketWidths) {
-      const bucket = Math.floor(delta.at / width) * width;
+      const bucket = Math.floor(at / width) * width;
       for (const g of groups.values())
         this.addGroup.run(width, g.dim, bucket, g.key, g.usd, g.tokens, g.requests, dt, g.n);
     }

@@ -57,13 +57,16 @@ describe('the spend service (real SQLite file)', () => {
       for (const [id, rate] of Object.entries(rates)) {
         if (!live(id, t)) continue;
         const values: Array<number | null> = canonicalMetricNames.map(() => null);
-        values[index('spend_per_hour')] = rate(t);
+        // As the fleet sends it: the spend rate only when it moved (an unchanged fleet makes an
+        // empty delta), token and request rates whenever a scrape brought them.
+        const moved = t === START || rate(t) !== rate(t - TICK);
+        if (moved) values[index('spend_per_hour')] = rate(t);
         if (serves(id)) {
           values[index('tokens_in_rate')] = 100;
           values[index('tokens_out_rate')] = 50;
           values[index('request_rate')] = 2;
         }
-        metrics[id] = values;
+        if (moved || serves(id)) metrics[id] = values;
         samples.push({ endpointId: id, metric: 'spend_per_hour', ts: t, value: rate(t) });
         if (t > START) accrued.set(id, (accrued.get(id) ?? 0) + (rate(t) * TICK) / HOUR);
       }
