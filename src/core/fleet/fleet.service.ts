@@ -253,8 +253,8 @@ export class FleetService {
       gpus += rec.gpusPerReplica * rec.pods.filter((p) => p.node !== null).length;
       spendPerHour += l.spend_per_hour?.value ?? 0;
       spendToday += this.spendToday.get(rec.id) ?? 0;
-      for (const m of Object.values(l))
-        if (m && m.at <= now && (newest === null || m.at > newest)) newest = m.at;
+      const at = newestAt(l);
+      if (at !== null && at <= now && (newest === null || at > newest)) newest = at;
     }
     return {
       endpoints: counts,
@@ -390,9 +390,15 @@ function inCanonicalOrder(latest: Latest): Latest {
 }
 
 /** Time of an endpoint's newest sample of any metric, or null before its first. */
+/**
+ * When a source last reported anything for the endpoint. Spend per hour is left out: Fleetdeck
+ * computes it on every tick from the inventory and prices, so counting it would keep every
+ * figure "live" while the source itself had gone quiet.
+ */
 function newestAt(latest: Latest): number | null {
   let newest: number | null = null;
   for (const name in latest) {
+    if (name === 'spend_per_hour') continue;
     const at = latest[name as MetricName]?.at;
     if (at !== undefined && (newest === null || at > newest)) newest = at;
   }

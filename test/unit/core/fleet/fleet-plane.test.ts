@@ -171,6 +171,40 @@ describe('the fleet plane', () => {
     expect(cached.items[0]!.freshness.at).toBe(clock.t);
   });
 
+  it('marks an endpoint stale when its source goes quiet, though Fleetdeck still computes its spend every tick', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    s.ctx().reportStatus({ state: 'ok', reason: 'listed 1 endpoint', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    const reportedAt = clock.t;
+    s.ctx().reportSamples([
+      { endpointId: 'prod:llm:chat', metric: 'request_rate', ts: reportedAt, value: 12 },
+    ]);
+    core!.tick();
+    const read = async () => {
+      const detail = ok<{ endpoint: { freshness: { state: string; at: number }; hourlyPriceUsd: number } }>(
+        await core!.call('fleet.endpoint', { id: 'prod:llm:chat' }, ctx),
+      );
+      const summary = ok<{ freshness: { state: string; at: number } }>(
+        await core!.call('fleet.summary', {}, ctx),
+      );
+      return { endpoint: detail.endpoint, summary };
+    };
+    expect((await read()).endpoint.freshness).toEqual({ state: 'live', at: reportedAt });
+
+    // The source stays connected but reports nothing for two minutes; ticks go on.
+    for (let i = 0; i < 24; i++) {
+      clock.t += 5_000;
+      core!.tick();
+    }
+    const after = await read();
+    expect(after.endpoint.hourlyPriceUsd).toBeCloseTo(4, 6);
+    expect(after.endpoint.freshness).toEqual({ state: 'stale', at: reportedAt });
+    expect(after.summary.freshness).toEqual({ state: 'stale', at: reportedAt });
+  });
+
   it('sends an empty delta for a fleet where nothing changed (spend still accrues)', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
