@@ -104,3 +104,57 @@ export interface DemoFault {
 /** Stable endpoint id: `<cluster>:<namespace>:<name>`; safe in URLs and shells. */
 export const demoEndpointId = (e: Pick<DemoEndpoint, 'cluster' | 'namespace' | 'name'>) =>
   `${e.cluster}:${e.namespace}:${e.name}`;
+
+/**
+ * What the definition says a version does at low load, for tests that check a rollout's
+ * analysis or A/B comparison against the simulator: its latency as a multiple of what the
+ * same endpoint would show without `quality`, and its error rate (base + extra, 0..1).
+ */
+export function configuredQuality(e: Pick<DemoEndpoint, 'baseErrorRate' | 'quality'>): {
+  latencyFactor: number;
+  errorRate: number;
+} {
+  return {
+    latencyFactor: e.quality?.latencyFactor ?? 1,
+    errorRate: Math.min(1, e.baseErrorRate + (e.quality?.extraErrorRate ?? 0)),
+  };
+}
+
+/** A version the demo ships for rollouts: built, taking no traffic, beside the stable one. */
+export interface DemoRolloutCandidate {
+  target: DemoEndpoint['target'];
+  /** Endpoint ids. */
+  stable: string;
+  candidate: string;
+  stableVersion: string;
+  candidateVersion: string;
+  /** Worse than stable by design (slower and/or more errors): its analysis should fail. */
+  bad: boolean;
+}
+
+/**
+ * Every group member that starts at 0 % (trafficPercent 0) is a candidate; the stable one is the
+ * group's member with the most traffic. `resources/demo/fleet.json` ships a good and a bad one
+ * for Deployments (staging llama-8b-chat v2, support-bot 2024-12) and a bad one for KServe
+ * (staging llama-70b-chat v3); prod-us-east's llama-70b-chat v2 is a good KServe canary at 10 %.
+ */
+export function demoRolloutCandidates(fleet: Pick<DemoFleetDefinition, 'endpoints'>): DemoRolloutCandidate[] {
+  const out: DemoRolloutCandidate[] = [];
+  for (const e of fleet.endpoints) {
+    if (!e.group || e.trafficPercent !== 0) continue;
+    const stable = fleet.endpoints
+      .filter((o) => o !== e && o.cluster === e.cluster && o.namespace === e.namespace && o.group === e.group)
+      .sort((a, b) => (b.trafficPercent ?? 0) - (a.trafficPercent ?? 0))[0];
+    if (!stable) continue;
+    const q = configuredQuality(e);
+    out.push({
+      target: e.target,
+      stable: demoEndpointId(stable),
+      candidate: demoEndpointId(e),
+      stableVersion: stable.version,
+      candidateVersion: e.version,
+      bad: q.latencyFactor > 1 || q.errorRate > configuredQuality(stable).errorRate,
+    });
+  }
+  return out;
+}

@@ -25,7 +25,7 @@ async function start() {
   const browser = await openBrowser({ colorScheme: 'dark' });
   cleanups.push(() => browser.close());
   const { page } = browser;
-  // Tall enough that all 24 demo endpoints are rendered by the virtualiser at once.
+  // Tall enough that all 26 demo endpoints are rendered by the virtualiser at once.
   await page.setViewportSize({ width: 1440, height: 1300 });
   await page.goto(fleet.url);
   await page.waitForSelector('[data-testid=status-bar][data-ready=true]');

@@ -77,9 +77,9 @@ describe('the demo fleet through the console', () => {
     await ensureConsoleBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-dataplane-'));
     host = await startConsole(dataDir, [], { demo: true });
-    await until('24 live endpoints', async () => {
+    await until('26 live endpoints', async () => {
       const s = await api<{ endpoints: { total: number }; freshness: { state: string } }>('fleet.summary');
-      return s.endpoints.total === 24 && s.freshness.state === 'live';
+      return s.endpoints.total === 26 && s.freshness.state === 'live';
     });
   }, 120_000);
 
@@ -93,7 +93,7 @@ describe('the demo fleet through the console', () => {
       total: number;
       items: Array<Ep & { gpus: number; hourlyPriceUsd: number | null; source: string }>;
     }>('fleet.endpoints', {});
-    expect(page.total).toBe(24);
+    expect(page.total).toBe(26);
     expect(new Set(page.items.map((e) => e.source))).toEqual(new Set(['demo']));
     for (const e of page.items) {
       if (e.replicas.desired === 0) continue;
@@ -176,7 +176,7 @@ describe('the demo fleet through the console', () => {
     expect((await host.stop()).code).toBe(0);
     host = await startConsole(dataDir, ['--no-demo']);
     const page = await api<{ total: number; items: Ep[] }>('fleet.endpoints', {});
-    expect(page.total).toBe(24);
+    expect(page.total).toBe(26);
     for (const e of page.items) {
       expect(e.freshness.state, e.id).toBe('offline');
       expect(e.freshness.at, e.id).not.toBeNull();

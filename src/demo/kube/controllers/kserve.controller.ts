@@ -29,6 +29,8 @@ interface Revision {
   name: string;
   ready: boolean;
   replicas: number;
+  /** spec.replicas: 0 when someone (a rollout's abort) scaled the revision away. */
+  desired: number;
 }
 
 interface TrafficTarget {
@@ -61,6 +63,7 @@ export function createKServeController(
         name: deployment.metadata.labels?.[revisionLabel] ?? deployment.metadata.name,
         ready: Number(deployment.status?.availableReplicas ?? 0) > 0,
         replicas: Number(deployment.status?.readyReplicas ?? 0),
+        desired: Number(deployment.spec?.replicas ?? 1),
       }));
   }
 
@@ -84,6 +87,18 @@ export function createKServeController(
     if (!rolledOut) {
       // First look at this InferenceService: with a canary, the revision before the latest is the stable one.
       rolledOut = canary !== undefined && revisions.length >= 2 ? revisions.at(-2)!.name : latestReady?.name;
+    }
+    // Unhealthy revisions get no traffic: a rolled-out revision scaled to zero (a rollout aborted
+    // after its promotion) hands back to the one rolled out before it, KServe's rollback target.
+    const scaledAway = (name: string | undefined) =>
+      revisions.find((revision) => revision.name === name)?.desired === 0;
+    if (rolledOut && scaledAway(rolledOut)) {
+      const back =
+        previousRolledOut && !scaledAway(previousRolledOut) ? previousRolledOut : latestReady?.name;
+      if (back && back !== rolledOut) {
+        previousRolledOut = rolledOut;
+        rolledOut = back;
+      }
     }
 
     let traffic: TrafficTarget[] = [];

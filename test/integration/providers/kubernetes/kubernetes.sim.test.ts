@@ -67,7 +67,7 @@ describe('the Kubernetes source against the simulated demo clusters', () => {
     return Math.round((def.replicas / total) * 1000) / 10;
   }
 
-  it('discovers all 24 endpoints with model, version, replicas, GPUs and traffic split, and the GPU nodes', async () => {
+  it('discovers all 26 endpoints with model, version, replicas, GPUs and traffic split, and the GPU nodes', async () => {
     ({ provider, ctx } = startProvider({ kubeconfigPath: sim.kubeconfigPath }, { batchMs: 100 }));
     await ctx.until(() => ctx.reports.length > 0, 'the full snapshot');
     expect(ctx.reports[0]!.partial).toBe(false);
@@ -77,8 +77,8 @@ describe('the Kubernetes source against the simulated demo clusters', () => {
       20_000,
     );
 
-    expect(ctx.endpoints.size).toBe(24);
-    expect(fleet.endpoints).toHaveLength(24);
+    expect(ctx.endpoints.size).toBe(26);
+    expect(fleet.endpoints).toHaveLength(26);
     for (const def of fleet.endpoints) {
       const e = ctx.endpoints.get(demoEndpointId(def))!;
       const cluster = fleet.clusters.find((c) => c.name === def.cluster)!;

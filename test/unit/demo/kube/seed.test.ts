@@ -110,10 +110,10 @@ describe('seedCluster from resources/demo/fleet.json', () => {
   });
 
   it('leaves the canary percent off a single-version InferenceService', () => {
-    const staging = createClusterObjectStore('staging');
-    seedCluster(staging, fleet, 'staging');
+    const euWest = createClusterObjectStore('prod-eu-west');
+    seedCluster(euWest, fleet, 'prod-eu-west');
     expect(
-      staging.get(refs.inferenceservices, 'llm', 'llama-70b-chat')!.spec.predictor.canaryTrafficPercent,
+      euWest.get(refs.inferenceservices, 'llm', 'llama-70b-chat')!.spec.predictor.canaryTrafficPercent,
     ).toBeUndefined();
   });
 
