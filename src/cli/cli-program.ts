@@ -75,11 +75,13 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
 }
 
 async function dispatch(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<void> {
-  if (argv.includes('--version') || argv.includes('-V')) {
+  const { name, rest } = splitCommand(argv);
+  // A command with a --version flag of its own (`rollout generate --version V`) keeps it.
+  const ownVersion = name !== undefined && byName.get(name)?.flags.version !== undefined;
+  if ((argv.includes('--version') && !ownVersion) || argv.includes('-V')) {
     io.out(`fleetdeck ${version}`);
     return;
   }
-  const { name, rest } = splitCommand(argv);
   if (name === undefined || name === 'help') {
     const topic = name === 'help' ? parseArgs(rest, globalFlags, 'help').positionals[0] : undefined;
     if (topic !== undefined) {

@@ -63,7 +63,11 @@ export function currentStepText(rollout: Rollout): string {
 
 /** A decision as one line: "12:03:04 step 2 · measurement ok · candidate error_rate ...". */
 export function decisionText(decision: RolloutDecision, clockText: string): string {
-  const who = decision.actor && decision.actor !== 'fleetdeck' ? ` (by ${decision.actor})` : '';
+  // Automatic decisions are the rule; a person's are marked, unless the message names them already.
+  const who =
+    decision.actor && decision.actor !== 'fleetdeck' && !decision.message.includes(decision.actor)
+      ? ` (by ${decision.actor})`
+      : '';
   return `${clockText} ${decision.message}${who}`;
 }
 

@@ -12,9 +12,15 @@ const strategies = ['canary', 'blueGreen', 'ab'] as const;
 type Strategy = (typeof strategies)[number];
 
 /** The plan's text: the file, or stdin for `-` (`fleetdeck rollout generate ... | fleetdeck rollout validate -`). */
-function readPlan(file: string): string {
+async function readPlan(file: string): Promise<string> {
+  // stdin is read as a stream: a synchronous read of a pipe can fail with EAGAIN.
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -55,7 +61,7 @@ async function validateText(ctx: CliContext, text: string): Promise<CommandResul
 
 export async function validatePlan(ctx: CliContext, file: string): Promise<void> {
   const { io, json } = ctx;
-  const text = readPlan(file);
+  const text = await readPlan(file);
   const result = await validateText(ctx, text);
   if (json) printJson(io, result);
   else if (result.ok && result.plan)
@@ -138,7 +144,7 @@ function paceFlags(ctx: CliContext): AnalysisPace {
 
 export async function startRollout(ctx: CliContext, file: string): Promise<void> {
   const { args, io, json } = ctx;
-  const text = readPlan(file);
+  const text = await readPlan(file);
   // Validate first, so a bad plan is reported the way `validate` reports it (line and field).
   const checked = await validateText(ctx, text);
   if (!checked.ok) {

@@ -48,7 +48,7 @@ spec:
     quick:
       conditions:
         - "error_rate < 20%"
-      interval: 1s
+      interval: 10s
       count: 2
       failureLimit: 1
       inconclusiveLimit: 10

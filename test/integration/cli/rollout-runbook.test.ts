@@ -49,9 +49,9 @@ describe('roll-out-model-version', () => {
       stable,
       '--var',
       'candidate=2024-11',
-      // A quick pace for a test: three analyses of two measurements a second apart.
+      // A quick pace for a test: three analyses of two measurements (the demo samples every 5 s).
       '--var',
-      'analysis_interval=1s',
+      'analysis_interval=10s',
       '--var',
       'analysis_count=2',
       '--yes',
@@ -69,7 +69,7 @@ describe('roll-out-model-version', () => {
     ]);
     const generate = run.steps.find((s) => s.id === 'generate')!.command!;
     expect(generate).toBe(
-      `fleetdeck rollout generate --endpoint ${stable} --version 2024-11 --strategy canary --interval 1s --count 2 --output "$FLEETDECK_DATA_DIR/rollout-plans/$FLEETDECK_RUN_ID.yaml"`,
+      `fleetdeck rollout generate --endpoint ${stable} --version 2024-11 --strategy canary --interval 10s --count 2 --output "$FLEETDECK_DATA_DIR/rollout-plans/$FLEETDECK_RUN_ID.yaml"`,
     );
 
     const [summary] = await fleet.call<RolloutSummary[]>('rollouts.list', { endpointId: stable });
@@ -82,7 +82,7 @@ describe('roll-out-model-version', () => {
       candidateVersion: '2024-11',
     });
     // The plan the runbook generated, at the pace it asked for.
-    expect(rollout.planText).toMatch(/interval: 1s/);
+    expect(rollout.planText).toMatch(/interval: 10s/);
     expect(result.stderr).toContain('[4/5] Start the rollout and wait for it');
   });
 
