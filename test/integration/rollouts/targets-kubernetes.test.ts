@@ -6,6 +6,8 @@ import {
   type RolloutEndpoint,
 } from '../../../src/core/rollouts/targets/kubernetes-traffic';
 import type { TrafficTarget } from '../../../src/core/rollouts/traffic-target';
+import { startKubeApiServer } from '../../../src/demo/kube/api-server';
+import { writeDemoKubeconfig } from '../../../src/demo/kube/kubeconfig';
 import { kubectlAvailable, startDemoKube, type DemoKube } from '../demo/kube/kubectl-harness';
 
 /**
@@ -339,5 +341,22 @@ describe.skipIf(!kubectlAvailable)('Deployment targets: replica ratio behind one
     expect(changed.message).toMatch(
       /stable Deployment support\/support-bot-2024-11 now runs version 2025-02, not 2024-11/,
     );
+  });
+  it('a cluster back on another port with a new kubeconfig (a restarted demo) is reached again', async () => {
+    const staging = kube.cluster('staging');
+    const split = await target.read();
+    await staging.server.close();
+    const moved = await startKubeApiServer({ store: staging.store, token: staging.token });
+    try {
+      await writeDemoKubeconfig(
+        kube.kubeconfig,
+        kube.clusters.map((c) =>
+          c === staging ? { ...c, url: moved.url, certificateAuthority: moved.certificateAuthority } : c,
+        ),
+      );
+      expect(await target.read()).toEqual(split);
+    } finally {
+      await moved.close();
+    }
   });
 });

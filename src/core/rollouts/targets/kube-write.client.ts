@@ -48,13 +48,23 @@ const objectPath = (ref: KubeObjectRef, sub = '') =>
   `${ref.api}/namespaces/${encodeURIComponent(ref.namespace)}/${ref.resource}/${encodeURIComponent(ref.name)}${sub}`;
 
 export class KubeWriteClient {
-  constructor(
-    private readonly connection: KubeConnection,
-    private readonly timeoutMs = 15_000,
-  ) {}
+  private connection: KubeConnection;
 
-  get context(): string {
-    return this.connection.context;
+  /**
+   * `connect` builds the connection from the kubeconfig as it is now. It runs again after a
+   * transport failure: a restarted cluster (the demo fleet after a console restart) may listen
+   * on a new port with a new token, written to the same kubeconfig.
+   */
+  constructor(
+    readonly context: string,
+    private readonly connect: () => KubeConnection,
+    private readonly timeoutMs = 15_000,
+  ) {
+    this.connection = connect();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
   }
 
   /** The object, or null when it does not exist (404). */
@@ -92,6 +102,20 @@ export class KubeWriteClient {
     return result !== null;
   }
 
+  /** A fresh connection from the kubeconfig as it is now; false when it cannot be read. */
+  private reconnect(): boolean {
+    let next: KubeConnection;
+    try {
+      next = this.connect();
+    } catch {
+      return false;
+    }
+    const old = this.connection;
+    this.connection = next;
+    void old.close();
+    return true;
+  }
+
   private async send<T>(
     method: 'GET' | 'PATCH',
     path: string,
@@ -102,7 +126,8 @@ export class KubeWriteClient {
     const what = ref.name ? `${ref.resource}/${ref.name}` : ref.resource;
     const where = `context ${this.context}, namespace ${ref.namespace}`;
     for (let attempt = 0; ; attempt += 1) {
-      const auth = await this.connection.auth().catch((error: unknown) => {
+      const connection = this.connection;
+      const auth = await connection.auth().catch((error: unknown) => {
         throw new FleetError({
           code: 'unavailable',
           message: `Cannot ${verb} ${what}: ${errorMessage(error)}`,
@@ -125,9 +150,11 @@ export class KubeWriteClient {
           bodyTimeout: this.timeoutMs,
         });
       } catch (error) {
+        // Requests in flight together fail together: the first one reconnects, the rest retry on it.
+        if (attempt === 0 && (this.connection !== connection || this.reconnect())) continue;
         throw new FleetError({
           code: 'unavailable',
-          message: `Cannot ${verb} ${what}: the API server at ${this.connection.server} did not answer (${truncate(errorMessage(error), 200)})`,
+          message: `Cannot ${verb} ${what}: the API server at ${connection.server} did not answer (${truncate(errorMessage(error), 200)})`,
           where,
           hint: 'Check the network, VPN or proxy to this cluster, then resume the rollout.',
         });
@@ -137,7 +164,7 @@ export class KubeWriteClient {
       if (status < 400) return JSON.parse(text) as T;
       if (status === 404 && ref.name) return null;
       if (status === 401 && attempt === 0) {
-        this.connection.invalidate(auth);
+        connection.invalidate(auth);
         continue;
       }
       throw httpFailure(status, text, verb, what, where);

@@ -52,7 +52,6 @@ export function createKubernetesTrafficResolver(
   options: KubernetesTrafficResolverOptions,
 ): KubernetesTrafficResolver {
   const clients = new Map<string, KubeWriteClient>();
-  const connections: KubeConnection[] = [];
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const pollMs = options.pollMs ?? 100;
   const execEnv = options.execEnv ?? (async () => (await loginShellEnv()).env);
@@ -81,9 +80,13 @@ export function createKubernetesTrafficResolver(
     const key = `${source.kubeconfigPath ?? ''}\u0000${endpoint.cluster}`;
     let client = clients.get(key);
     if (!client) {
-      let loaded: LoadedKubeconfig;
+      const connect = () =>
+        new KubeConnection(load(source.kubeconfigPath), endpoint.cluster, {
+          reload: () => load(source.kubeconfigPath),
+          execEnv,
+        });
       try {
-        loaded = load(source.kubeconfigPath);
+        client = new KubeWriteClient(endpoint.cluster, connect, options.requestTimeoutMs);
       } catch (error) {
         throw new FleetError({
           code: 'unavailable',
@@ -92,12 +95,6 @@ export function createKubernetesTrafficResolver(
           hint: 'Fix the kubeconfig the source names (Settings > Sources), then resume the rollout.',
         });
       }
-      const connection = new KubeConnection(loaded, endpoint.cluster, {
-        reload: () => load(source.kubeconfigPath),
-        execEnv,
-      });
-      connections.push(connection);
-      client = new KubeWriteClient(connection, options.requestTimeoutMs);
       clients.set(key, client);
     }
     return client;
@@ -140,9 +137,9 @@ export function createKubernetesTrafficResolver(
       });
     },
     async close() {
-      await Promise.all(connections.map((connection) => connection.close()));
-      connections.length = 0;
+      const open = [...clients.values()];
       clients.clear();
+      await Promise.all(open.map((client) => client.close()));
     },
   };
 }
