@@ -46,7 +46,8 @@ async function endpointWithSibling(fleet: RunningConsole) {
 }
 
 /**
- * The generated plan, made quick and lenient for a test: short measurements, two gates that a
+ * The generated plan, made quick and lenient for a test: short measurements (the demo is
+ * scraped every 5 s), two gates that a
  * healthy demo candidate passes (one absolute, one relative to stable, so both kinds of limit
  * are drawn), and steps that stop at 25 % for a person.
  */
@@ -64,9 +65,10 @@ function quickPlan(generated: string): string {
         '',
       ].join('\n'),
     )
-    .replace(/(\n\s+)interval: [^\n#]+/g, '$1interval: 2s ')
+    .replace(/(\n\s+)interval: [^\n#]+/g, '$1interval: 6s ')
     .replace(/(\n\s+)count: \d+/g, '$1count: 2')
-    .replace(/(\n\s+)inconclusiveLimit: \d+/g, '$1inconclusiveLimit: 5')
+    .replace(/(\n\s+)inconclusiveLimit: \d+/g, '$1inconclusiveLimit: 6')
+    .replace(/(\n\s+)minRequestRate: [\d.]+/g, '$1minRequestRate: 0.01')
     .replace(steps, (_m, head: string, indent: string) =>
       [
         head.slice(0, -1),
@@ -163,9 +165,21 @@ describe('Rollouts in Chromium (console host, demo fleet)', { timeout: 300_000 }
         ? true
         : null,
     );
-    await page.waitForSelector('[data-testid=view-rollout][data-state=paused][data-weight="25"]', {
-      timeout: 120_000,
+    // The core's word first (its last decision says what happened if this times out), then the page's.
+    let seen = '';
+    await until(
+      'the rollout to wait for a person at 25 %',
+      async () => {
+        const r = await fleet.call<Rollout>('rollouts.get', { id });
+        seen = `${r.state} at ${r.weight} %: ${r.message ?? ''} / ${r.decisions.at(-1)?.message ?? ''}`;
+        if (r.endedAt !== null) throw new Error(`the rollout ended: ${seen}`);
+        return r.state === 'paused' && r.weight === 25 ? r : null;
+      },
+      120_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last seen: ${seen}`);
     });
+    await page.waitForSelector('[data-testid=view-rollout][data-state=paused][data-weight="25"]');
     const weights = (await page.getAttribute('[data-testid=rollout-timeline]', 'data-weights'))!.split(',');
     expect(weights.indexOf('10')).toBeGreaterThan(0);
     expect(weights.indexOf('25')).toBeGreaterThan(weights.indexOf('10'));
@@ -217,9 +231,12 @@ describe('Rollouts in Chromium (console host, demo fleet)', { timeout: 300_000 }
     expect(abort).toBeTruthy();
     expect(abort!.actor).not.toBe('fleetdeck');
     expect(await page.locator('[data-testid=rollout-abort]').count()).toBe(0);
-    await until('the abort at the top of the log', async () =>
-      (await attrs(page, '[data-testid=decision]', 'data-kind'))[0] === 'abort' ? true : null,
-    );
+    // The log on screen follows: the abort in it, newest first as the core has it.
+    const newestAfter = aborted.decisions.slice().sort((a, b) => b.at - a.at)[0]!;
+    await until('the abort in the log on screen', async () => {
+      const kinds = await attrs(page, '[data-testid=decision]', 'data-kind');
+      return kinds.includes('abort') && kinds[0] === newestAfter.kind ? kinds : null;
+    });
     await screenshot(page, 'rollout-aborted-light');
 
     // The list shows it among past rollouts, not active ones; `/` focuses the filter.

@@ -45,7 +45,7 @@ export function DecisionLog({
               <span className="ro-log-kind">{kindWords[d.kind]}</span>
               {d.verdict !== 'info' ? <VerdictBadge verdict={d.verdict} /> : null}
               <span className="muted">
-                step {d.step}
+                {/^\d+$/.test(d.step) ? `step ${Number(d.step) + 1}` : d.step}
                 {d.weight !== null ? ` · weight ${d.weight} %` : ''} · {d.actor}
               </span>
             </div>

@@ -44,7 +44,7 @@ export function RolloutCharts({ rollout }: { rollout: Rollout }) {
               setResumeToken((t) => t + 1);
             }}
           >
-            ⏸ Paused ({zoomed ? 'zoomed' : 'hovering'}) — resume
+            ‖ Paused ({zoomed ? 'zoomed' : 'hovering'}) — resume
           </button>
         ) : (
           <span className="live-dot">● Live, every {POLL_MS / 1000} s</span>

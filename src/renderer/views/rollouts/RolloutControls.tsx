@@ -32,7 +32,7 @@ export function RolloutControls({
           onClick={() => onAction('pause')}
           data-testid="rollout-pause"
         >
-          {spin('pause')}⏸ Pause
+          {spin('pause')}‖ Pause
         </button>
       ) : null}
       {state === 'paused' ? (

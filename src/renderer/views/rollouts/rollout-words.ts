@@ -10,10 +10,10 @@ export type Tone = 'ok' | 'warning' | 'error' | 'active' | 'muted';
  */
 export const rolloutStateWords: Record<RolloutState, { label: string; glyph: string; tone: Tone }> = {
   progressing: { label: 'Progressing', glyph: '▶', tone: 'active' },
-  paused: { label: 'Paused', glyph: '⏸', tone: 'warning' },
-  promoting: { label: 'Promoting', glyph: '⏫', tone: 'active' },
+  paused: { label: 'Paused', glyph: '‖', tone: 'warning' },
+  promoting: { label: 'Promoting', glyph: '↑', tone: 'active' },
   succeeded: { label: 'Succeeded', glyph: '✓', tone: 'ok' },
-  aborting: { label: 'Aborting', glyph: '⏬', tone: 'error' },
+  aborting: { label: 'Aborting', glyph: '↓', tone: 'error' },
   aborted: { label: 'Aborted', glyph: '✕', tone: 'error' },
   failed: { label: 'Failed', glyph: '⚠', tone: 'error' },
   completed: { label: 'Completed', glyph: '✓', tone: 'ok' },
