@@ -281,6 +281,34 @@ describe('kserve controller', () => {
     });
   });
 
+  it('hands traffic back to the previous rolled-out revision when the promoted one is scaled to zero', async () => {
+    const { store, controllers } = cluster(canaryFleet());
+    await controllers.idle();
+    store.modify(
+      refs.inferenceservices,
+      'llm',
+      'chat',
+      (draft) => void delete draft.spec.predictor.canaryTrafficPercent,
+    );
+    await controllers.idle();
+    // A rollout aborted after its promotion: canary 0 and the promoted revision scaled away.
+    store.modify(
+      refs.inferenceservices,
+      'llm',
+      'chat',
+      (draft) => void (draft.spec.predictor.canaryTrafficPercent = 0),
+    );
+    store.modify(refs.deployments, 'llm', 'chat-predictor-v2', (draft) => void (draft.spec.replicas = 0));
+    await controllers.idle();
+    await waitFor(() => pods(store, 'chat-predictor-v2').length === 0);
+    await controllers.idle();
+    expect(store.get(refs.inferenceservices, 'llm', 'chat')!.status.components.predictor).toMatchObject({
+      traffic: [{ revisionName: 'chat-predictor-v1', percent: 100 }],
+      latestRolledoutRevision: 'chat-predictor-v1',
+      previousRolledoutRevision: 'chat-predictor-v2',
+    });
+  });
+
   it('is not Ready while no revision has an available replica', async () => {
     const { store, controllers } = cluster(
       tinyFleet([{ name: 'solo', target: 'kserve', replicas: 1, gpusPerReplica: 8 }]),
