@@ -7,6 +7,7 @@ import { CliError, usageError } from '../cli-error';
 import { failUnlessGood, followRollout } from '../rollout-follower';
 import { setAnalysisPace, type AnalysisPace } from '../rollout-plan-pace';
 import { strategyText, versionsText } from '../rollout-text';
+import { comparisonText } from './rollout-view.actions';
 
 const strategies = ['canary', 'blueGreen', 'ab'] as const;
 type Strategy = (typeof strategies)[number];
@@ -163,5 +164,6 @@ export async function startRollout(ctx: CliContext, file: string): Promise<void>
   if (!json) io.out(started.id);
   const final = await followRollout(ctx, started, json ? 'err' : 'out');
   if (json) printJson(io, final);
+  else if (final.comparison) io.out(comparisonText(final.comparison));
   failUnlessGood(final);
 }
