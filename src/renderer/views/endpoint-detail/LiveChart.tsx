@@ -153,7 +153,12 @@ export function LiveChart(props: LiveChartProps) {
             i === 0 && (thresholds || guideFloor > 0)
               ? (v: { max: number }) => Math.max(v.max, thresholds?.axisFloor ?? 0, guideFloor)
               : undefined,
-          axisLabel: { color: text, formatter: (v: number) => formatMetric(metric, v) },
+          // A guide's headroom is not a round figure: its label would crowd the one below it.
+          axisLabel: {
+            color: text,
+            formatter: (v: number) => formatMetric(metric, v),
+            showMaxLabel: i === 0 && guideFloor > 0 ? false : undefined,
+          },
           splitLine: { show: i === 0, lineStyle: { color: grid } },
         })),
         dataZoom: [

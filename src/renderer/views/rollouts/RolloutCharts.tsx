@@ -6,7 +6,7 @@ import { metricLabel } from './rollout-words';
 import { rolloutPanels } from './rollout-charts-model';
 
 const POLL_MS = 5_000;
-const MIN_RANGE_MS = 15 * 60_000;
+const MIN_RANGE_MS = 5 * 60_000;
 const MAX_RANGE_MS = 6 * 3600_000;
 
 /**

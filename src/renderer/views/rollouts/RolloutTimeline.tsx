@@ -40,6 +40,7 @@ export function RolloutTimeline({ rollout, now, theme }: { rollout: Rollout; now
     const instance = chart.current;
     if (!instance) return;
     const text = cssVar('--text-muted', '#9ea3ae');
+    const end = weights[weights.length - 1]![0];
     const grid = cssVar('--border', '#262a30');
     const colours = {
       success: cssVar('--ok', '#5cc48d'),
@@ -55,7 +56,8 @@ export function RolloutTimeline({ rollout, now, theme }: { rollout: Rollout; now
         xAxis: {
           type: 'time',
           min: weights[0]![0],
-          max: weights[weights.length - 1]![0],
+          // A little room after the last change, so a drop at the very end (an abort) shows.
+          max: end + Math.max(2000, (end - weights[0]![0]) * 0.03),
           axisLabel: { color: text, hideOverlap: true },
           axisLine: { lineStyle: { color: grid } },
         },
