@@ -270,4 +270,56 @@ describe('Rollouts in Chromium (console host, demo fleet)', { timeout: 300_000 }
     await screenshot(dark.page, 'rollouts-list-dark');
     expect(dark.problems).toEqual([]);
   });
+  it('shows an A/B test live and, when it completes, its comparison as the core computed it', async () => {
+    const fleet = await startConsole({ demo: true });
+    cleanups.push(() => fleet.dispose());
+    const { endpoint, candidate } = await endpointWithSibling(fleet);
+    // Short, for a test: 20 s at 50 %, measured by the demo's 5 s scrapes.
+    const text = [
+      'apiVersion: fleetdeck.io/v1',
+      'kind: Rollout',
+      'metadata:',
+      '  name: e2e-ab',
+      'spec:',
+      `  endpoint: ${JSON.stringify(endpoint.id)}`,
+      `  stable: {version: ${JSON.stringify(endpoint.version)}}`,
+      `  candidate: {version: ${JSON.stringify(candidate)}}`,
+      '  strategy:',
+      '    ab:',
+      '      weight: 50',
+      '      duration: 20s',
+      '      metrics: [latency_p95, error_rate, tokens_per_request, cost_per_1k_requests]',
+      '',
+    ].join('\n');
+    const started = await fleet.call<Rollout>('rollouts.start', { text });
+    const { page, problems } = await open(fleet, 'dark');
+    await go(page, `#/rollouts/${encodeURIComponent(started.id)}`);
+    await page.waitForSelector('[data-testid=view-rollout][data-weight="50"]');
+    expect(await page.getByTestId('rollout-state').innerText()).toContain('Progressing');
+    await page.waitForSelector('[data-testid=view-rollout][data-state=completed]', { timeout: 120_000 });
+    const done = await fleet.call<Rollout>('rollouts.get', { id: started.id });
+    expect(done.state).toBe('completed');
+    expect(done.comparison).not.toBeNull();
+    await page.waitForSelector('[data-testid=rollout-comparison]');
+    const rows = page.locator('[data-testid=comparison-row]');
+    expect(await attrs(page, '[data-testid=comparison-row]', 'data-metric')).toEqual(
+      done.comparison!.metrics.map((m) => m.metric),
+    );
+    expect(await attrs(page, '[data-testid=comparison-row]', 'data-verdict')).toEqual(
+      done.comparison!.metrics.map((m) => m.verdict),
+    );
+    const words = {
+      candidate_better: 'Candidate better',
+      candidate_worse: 'Candidate worse',
+      no_significant_difference: 'No significant difference',
+      not_enough_data: 'Not enough data',
+    };
+    for (const [i, m] of done.comparison!.metrics.entries())
+      expect(await rows.nth(i).innerText()).toContain(words[m.verdict]);
+    // Traffic back on stable at the end of the experiment.
+    expect(done.weight).toBe(0);
+    expect(await page.getAttribute('[data-testid=view-rollout]', 'data-weight')).toBe('0');
+    await screenshot(page, 'rollout-ab-dark');
+    expect(problems).toEqual([]);
+  });
 });
