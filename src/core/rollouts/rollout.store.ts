@@ -290,7 +290,8 @@ function toRow(r: StoredRollout): RolloutRow {
     plan_text: r.planText,
     comparison: r.comparison ? JSON.stringify(r.comparison) : null,
     intent: r.intent ? JSON.stringify(r.intent) : null,
-    observed_percent: r.observedPercent,
+    // A replica ratio reads as 33.3 %; the column is INTEGER (STRICT), so whole percent.
+    observed_percent: r.observedPercent === null ? null : Math.round(r.observedPercent),
     progress: JSON.stringify(r.progress),
     started_at: r.startedAt,
     updated_at: r.updatedAt,
