@@ -169,7 +169,12 @@ export interface AnalysisCounts {
 
 export const noCounts = (): AnalysisCounts => ({ taken: 0, successes: 0, failures: 0, inconclusive: 0 });
 
-/** What the counts mean once a measurement is added: carry on, or the analysis has ended. */
+/**
+ * What the counts mean once a measurement is added: carry on, or the analysis has ended.
+ * `count` is the number of conclusive measurements (success or failure) an analysis needs; an
+ * inconclusive one (a pod just started, no traffic yet) is taken again, up to inconclusiveLimit,
+ * so a pass always rests on `count` real readings, never on missing data.
+ */
 export function judge(
   analysis: RolloutAnalysis,
   counts: AnalysisCounts,
@@ -177,9 +182,8 @@ export function judge(
 ): 'continue' | 'success' | 'failure' | 'inconclusive' {
   if (counts.failures > analysis.failureLimit) return 'failure';
   if (counts.inconclusive > analysis.inconclusiveLimit) return 'inconclusive';
-  if (options.endless || counts.taken < analysis.count) return 'continue';
-  // Every measurement taken: a pass needs at least one real success, never only missing data.
-  return counts.successes > 0 ? 'success' : 'inconclusive';
+  if (options.endless || counts.successes + counts.failures < Math.max(1, analysis.count)) return 'continue';
+  return 'success';
 }
 
 export function count(counts: AnalysisCounts, verdict: Verdict): AnalysisCounts {

@@ -601,7 +601,9 @@ export class RolloutEngine {
         this.decide(r, {
           kind: 'note',
           verdict: 'success',
-          message: `${name} analysis passed: ${counts.successes} of ${counts.taken} measurements successful`,
+          message: `${name} analysis passed: ${counts.successes} of ${counts.taken} measurements successful${
+            counts.inconclusive ? ` (${counts.inconclusive} inconclusive, taken again)` : ''
+          }`,
           step: name,
         });
         return;
@@ -633,7 +635,7 @@ export class RolloutEngine {
     r.lastVerdict = result.verdict;
     const label = endless
       ? `measurement ${counts.taken}`
-      : `measurement ${counts.taken} of ${analysis.count}`;
+      : `measurement ${counts.taken} (${counts.successes + counts.failures} of ${analysis.count} conclusive)`;
     this.decide(r, {
       kind: 'measurement',
       verdict: result.verdict,

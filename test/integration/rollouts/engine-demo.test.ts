@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Endpoint } from '../../../src/shared/contract/fleet.schema';
+import type { Rollout } from '../../../src/shared/contract/rollout.schema';
+import { ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { until } from '../../support/until';
+
+const GOOD = { endpoint: 'staging:llm:llama-8b-chat', stable: 'v1', candidate: 'v2', name: 'llama-8b-chat' };
+const BAD = {
+  endpoint: 'staging:support:support-bot-2024-11',
+  stable: '2024-11',
+  candidate: '2024-12',
+  name: 'support-bot-2024-11',
+};
+
+/** A canary plan with intervals short enough for a test (the demo is scraped every 5 s). */
+function plan(
+  target: typeof GOOD,
+  name: string,
+  steps: string,
+  conditions = ['error_rate <= stable * 2 + 1%'],
+  count = 2,
+): string {
+  return `apiVersion: fleetdeck.io/v1
+kind: Rollout
+metadata:
+  name: ${name}
+spec:
+  endpoint: ${target.endpoint}
+  stable: {version: "${target.stable}"}
+  candidate: {version: "${target.candidate}"}
+  analysis:
+    gate:
+      conditions: [${conditions.map((c) => JSON.stringify(c)).join(', ')}]
+      interval: 6s
+      count: ${count}
+      failureLimit: 0
+      inconclusiveLimit: 6
+      minRequestRate: 0.01
+  strategy:
+    canary:
+      steps:
+${steps}`;
+}
+
+/**
+ * Issue 6 end to end on the demo fleet, through the built console: rollouts.start over the API,
+ * the engine moving traffic with the Kubernetes resolver, the real kubectl reading the simulated
+ * cluster's Deployments, analysis on the demo's metrics (which follow the split).
+ */
+describe('rollouts on the demo fleet', () => {
+  let c: RunningConsole;
+  let kubectl: (...args: string[]) => string;
+  const replicas = (deployment: string) =>
+    Number(
+      kubectl(
+        '-n',
+        deployment.startsWith('support') ? 'support' : 'llm',
+        'get',
+        'deployment',
+        deployment,
+        '-o',
+        'jsonpath={.spec.replicas}',
+      ),
+    );
+
+  beforeAll(async () => {
+    ensureBuilt();
+    c = await startConsole({ demo: true });
+    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
+    kubectl = (...args) =>
+      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
+        encoding: 'utf8',
+      });
+    for (const id of [GOOD.endpoint, BAD.endpoint])
+      await until(
+        `${id} with request figures`,
+        async () =>
+          (await c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics.request_rate,
+        90_000,
+      );
+  }, 120_000);
+  afterAll(async () => {
+    await c?.dispose();
+  });
+
+  const get = (id: string) => c.call<Rollout>('rollouts.get', { id });
+  /** Waits for the rollout to satisfy `test`; on a timeout the error holds its state and decision log. */
+  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean, ms = 180_000) => {
+    let last: Rollout | null = null;
+    try {
+      return await until(
+        `rollout ${what}`,
+        async () => {
+          last = await get(id);
+          return test(last) ? last : null;
+        },
+        ms,
+        500,
+      );
+    } catch (error) {
+      const r = last as Rollout | null;
+      throw new Error(
+        `${(error as Error).message}; it is ${r?.state} at ${r?.weight} %: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
+      );
+    }
+  };
+  const log = (r: Rollout) => r.decisions.map((d) => `${d.kind} ${d.verdict}: ${d.message}`).join('\n');
+
+  it('promotes a good candidate through canary steps, the split visible to kubectl on the way', async () => {
+    const started = await c.call<Rollout>('rollouts.start', {
+      text: plan(
+        GOOD,
+        'llama-8b-v2',
+        `        - setWeight: 25
+        - analysis: gate
+        - setWeight: 50
+        - pause: {}
+        - analysis: gate
+`,
+      ),
+    });
+    expect(started.state).toBe('progressing');
+    await waitFor(started.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
+    // Half the replicas each side of the one Service.
+    const stable = replicas(`${GOOD.name}`);
+    const candidate = replicas(`${GOOD.name}-v2`);
+    expect(candidate).toBeGreaterThan(0);
+    expect(candidate).toBe(stable);
+    await c.call('rollouts.control', { id: started.id, action: 'resume', reason: 'split looks right' });
+    const done = await waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    expect(done.weight).toBe(100);
+    expect(replicas(`${GOOD.name}-v2`)).toBeGreaterThan(0);
+    expect(replicas(GOOD.name)).toBe(0);
+    const weights = done.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight);
+    expect(weights).toEqual([25, 50, 100]);
+    expect(
+      done.decisions.filter((d) => d.kind === 'measurement' && d.verdict === 'success').length,
+      log(done),
+    ).toBe(4);
+    expect(
+      done.decisions.some((d) => d.verdict === 'failure'),
+      log(done),
+    ).toBe(false);
+  }, 300_000);
+
+  it('aborts a bad candidate by its analysis, traffic back on stable, the reason recorded', async () => {
+    const started = await c.call<Rollout>('rollouts.start', {
+      text: plan(
+        BAD,
+        'support-bot-2024-12',
+        `        - setWeight: 50
+        - analysis: gate
+        - setWeight: 100
+`,
+        // At the demo's staging load (about 1 req/s) a 4 % error rate shows in some scrape
+        // windows and not others; the candidate's 1.6x latency shows in every one.
+        ['error_rate <= stable * 2 + 1%', 'latency_p95 <= stable * 1.3'],
+        4,
+      ),
+    });
+    const r = await waitFor(started.id, 'aborted', (x) => x.state === 'aborted' || x.state === 'failed');
+    expect(r.state).toBe('aborted');
+    expect(r.message, log(r)).toMatch(
+      /^step 2 aborted: candidate (error_rate [\d.]+ % > stable [\d.]+ % x 2 \+ 1 %|latency_p95 [\d.]+ m?s > stable [\d.]+ m?s x 1\.3), 1 of \d+ measurements$/,
+    );
+    expect(replicas('support-bot-2024-12')).toBe(0);
+    expect(replicas('support-bot-2024-11')).toBeGreaterThan(0);
+    const abort = r.decisions.find((d) => d.kind === 'abort')!;
+    expect(abort.measurements.some((m) => m.ok === false)).toBe(true);
+  }, 300_000);
+});
