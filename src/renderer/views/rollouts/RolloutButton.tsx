@@ -1,3 +1,4 @@
+import '../../styles/rollouts.css';
 import { RolloutsIcon } from './rollout-icons';
 import { newRolloutHash } from './rollouts-url';
 
@@ -7,7 +8,11 @@ import { newRolloutHash } from './rollouts-url';
  */
 export function RolloutButton({ endpointId }: { endpointId: string }) {
   return (
-    <a className="button" href={newRolloutHash({ endpoint: endpointId })} data-testid="endpoint-rollout">
+    <a
+      className="button ro-endpoint-button"
+      href={newRolloutHash({ endpoint: endpointId })}
+      data-testid="endpoint-rollout"
+    >
       <RolloutsIcon />
       Roll out a version…
     </a>
