@@ -152,7 +152,9 @@ export class RolloutEngine {
       split = await target.read();
     } catch (error) {
       const message = (error as Error).message;
-      if (error instanceof FleetError && (error.code === 'conflict' || error.code === 'bad_request')) {
+      // Only a target that answered and does not match is final; anything else (the source not
+      // configured yet, its cluster still starting) may be the console coming up, so it retries.
+      if (error instanceof FleetError && error.code === 'conflict') {
         this.finish(r, 'failed', `After a restart the traffic target could not be read: ${message}`);
         return true;
       }
@@ -218,7 +220,12 @@ export class RolloutEngine {
       if (r.state === 'aborted' || r.state === 'failed' || !a) return this.abortIdle(r, actor, reason);
       return this.ask(a, 'abort', actor, reason);
     }
-    if (!a) refuse(`it is ${r.state}.`);
+    if (!a)
+      refuse(
+        liveStates.includes(r.state)
+          ? 'it is being picked up after a restart and its traffic target cannot be reached yet; try again shortly (abort works now).'
+          : `it is ${r.state}.`,
+      );
     const live = a!;
     if (action === 'promote') {
       if (r.state === 'promoting') return r;

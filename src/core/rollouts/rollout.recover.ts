@@ -4,7 +4,7 @@ import type { StoredRollout } from './rollout.store';
 /** What a restarted console does with a rollout the previous process left live. */
 export type Recovery =
   /** The target is as recorded: carry on from the recorded step. */
-  | { kind: 'carry_on'; note: string | null }
+  | { kind: 'carry_on'; note: string }
   /** The intended action had reached the target before the crash: mark it applied, carry on. */
   | { kind: 'mark_applied'; note: string }
   /** The intended action did not reach the target and is safe to repeat: apply it again. */
@@ -56,5 +56,8 @@ export function planRecovery(r: StoredRollout, split: TrafficSplit): Recovery {
       kind: 'fail',
       message: `The target changed underneath it: candidate weight is ${pct(now)}, the rollout had set ${pct(had)}.`,
     };
-  return { kind: 'carry_on', note: null };
+  return {
+    kind: 'carry_on',
+    note: `Picked up after a restart: the target matches the record (candidate ${pct(now)}).`,
+  };
 }

@@ -171,3 +171,115 @@ describe('rollouts on the demo fleet', () => {
     expect(abort.measurements.some((m) => m.ok === false)).toBe(true);
   }, 300_000);
 });
+
+/**
+ * A console SIGKILLed mid-rollout and started again on the same data directory. The demo's
+ * simulated clusters start afresh (every Deployment as the fleet definition has it), so a rollout
+ * that had moved traffic finds the target changed underneath it and stops saying so, touching
+ * nothing; one that had not moved traffic yet finds the target as recorded and carries on. In
+ * neither is any step applied twice.
+ */
+describe('a console killed mid-rollout', () => {
+  let c: RunningConsole;
+  let kubectl: (...args: string[]) => string;
+  const replicas = (namespace: string, deployment: string) =>
+    Number(kubectl('-n', namespace, 'get', 'deployment', deployment, '-o', 'jsonpath={.spec.replicas}'));
+  const connect = (console: RunningConsole) => {
+    const kubeconfig = join(console.dataDir, 'demo', 'kubeconfig');
+    kubectl = (...args) =>
+      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
+        encoding: 'utf8',
+      });
+  };
+  const ready = async (console: RunningConsole) => {
+    for (const id of [GOOD.endpoint, BAD.endpoint])
+      await until(
+        `${id} with request figures`,
+        async () =>
+          (await console.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics
+            .request_rate,
+        90_000,
+      );
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    c = await startConsole({ demo: true });
+    connect(c);
+    await ready(c);
+  }, 120_000);
+  afterAll(async () => {
+    await c?.dispose();
+  });
+
+  const get = (id: string) => c.call<Rollout>('rollouts.get', { id });
+  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean) => {
+    let last: Rollout | null = null;
+    try {
+      return await until(
+        `rollout ${what}`,
+        async () => {
+          last = await get(id);
+          return test(last) ? last : null;
+        },
+        180_000,
+        500,
+      );
+    } catch (error) {
+      const r = last as Rollout | null;
+      throw new Error(
+        `${(error as Error).message}; it is ${r?.state}: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
+      );
+    }
+  };
+
+  it('resumes the one that had not moved traffic, stops the one whose target changed, applying nothing twice', async () => {
+    const waiting = await c.call<Rollout>('rollouts.start', {
+      text: plan(
+        GOOD,
+        'llama-8b-v2-after-restart',
+        `        - pause: {}
+        - setWeight: 50
+        - analysis: gate
+`,
+      ),
+    });
+    const moved = await c.call<Rollout>('rollouts.start', {
+      text: plan(
+        BAD,
+        'support-bot-moved',
+        `        - setWeight: 50
+        - pause: {}
+`,
+      ),
+    });
+    await waitFor(waiting.id, 'waiting at step 1', (r) => r.state === 'paused');
+    await waitFor(moved.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
+    expect(replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
+
+    const dataDir = c.dataDir;
+    const exited = new Promise((done) => c.child.once('exit', done));
+    c.child.kill('SIGKILL');
+    await exited;
+    c = await startConsole({ demo: true, dataDir });
+    connect(c);
+
+    const failed = await waitFor(moved.id, 'stopped', (r) => r.state === 'failed');
+    expect(failed.message).toBe(
+      'The target changed underneath it: candidate weight is 0 %, the rollout had set 50 %.',
+    );
+    expect(replicas('support', 'support-bot-2024-12')).toBe(0);
+    expect(failed.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight)).toEqual([50]);
+
+    await waitFor(waiting.id, 'picked up', (r) =>
+      r.decisions.some((d) =>
+        d.message.startsWith('Picked up after a restart: the target matches the record'),
+      ),
+    );
+    await c.call('rollouts.control', { id: waiting.id, action: 'resume', reason: 'after the restart' });
+    const done = await waitFor(waiting.id, 'succeeded', (r) => r.state === 'succeeded');
+    expect(done.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight)).toEqual([50, 100]);
+    expect(replicas('llm', 'llama-8b-chat')).toBe(0);
+    expect(replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
+  }, 400_000);
+});
