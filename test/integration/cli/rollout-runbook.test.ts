@@ -34,7 +34,14 @@ afterAll(async () => {
 interface RunRecord {
   id: string;
   state: string;
-  steps: { id: string; command: string | null; state: string; exitCode: number | null }[];
+  steps: {
+    idx: number;
+    title: string;
+    command: string | null;
+    state: string;
+    exitCode: number | null;
+    output: string;
+  }[];
 }
 
 describe('roll-out-model-version', () => {
@@ -60,14 +67,14 @@ describe('roll-out-model-version', () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const run = JSON.parse(result.stdout) as RunRecord;
     expect(run.state).toBe('succeeded');
-    expect(run.steps.map((s) => [s.id, s.state, s.exitCode])).toEqual([
-      ['look', 'succeeded', 0],
-      ['generate', 'succeeded', 0],
-      ['validate', 'succeeded', 0],
-      ['roll-out', 'succeeded', 0],
-      ['record', 'succeeded', 0],
+    expect(run.steps.map((s) => [s.title, s.state, s.exitCode])).toEqual([
+      ['See what serves the endpoint now', 'succeeded', 0],
+      ['Generate a canary plan for 2024-11', 'succeeded', 0],
+      ['Validate the plan against the fleet', 'succeeded', 0],
+      ['Start the rollout and wait for it', 'succeeded', 0],
+      ["See the rollout's record", 'succeeded', 0],
     ]);
-    const generate = run.steps.find((s) => s.id === 'generate')!.command!;
+    const generate = run.steps[1]!.command!;
     expect(generate).toBe(
       `fleetdeck rollout generate --endpoint ${stable} --version 2024-11 --strategy canary --interval 10s --count 2 --output "$FLEETDECK_DATA_DIR/rollout-plans/$FLEETDECK_RUN_ID.yaml"`,
     );
@@ -84,6 +91,11 @@ describe('roll-out-model-version', () => {
     // The plan the runbook generated, at the pace it asked for.
     expect(rollout.planText).toMatch(/interval: 10s/);
     expect(result.stderr).toContain('[4/5] Start the rollout and wait for it');
+    // The step's own output is the command line following the rollout to its end.
+    expect(run.steps[3]!.output).toMatch(new RegExp(`Rollout ${rollout.id} succeeded after `));
+    expect(run.steps[2]!.output).toMatch(
+      /: valid — canary of prod-us-east:support:support-bot-2024-10 2024-10 → 2024-11/,
+    );
   });
 
   it('shows up in the runbook list under the rollout tag', async () => {
