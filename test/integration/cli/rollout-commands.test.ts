@@ -110,6 +110,11 @@ const get = (id: string) => fleet.call<Rollout>('rollouts.get', { id });
 const list = () => fleet.call<RolloutSummary[]>('rollouts.list', {});
 // eslint-disable-next-line no-control-regex -- looking for escape sequences is the point
 const ESC = /\x1b/;
+/** Cursor up over the previous frame (4 lines, 5 with a pause hint), clear, then the new frame. */
+// eslint-disable-next-line no-control-regex -- the redraw's escape sequences are the point
+const REDRAWN = /\x1b\[[45]F\x1b\[0JRollout /;
+// eslint-disable-next-line no-control-regex -- the same, from the paused frame to a progressing one
+const REDRAWN_PROGRESSING = /\x1b\[5F\x1b\[0JRollout [^\x1b]+PROGRESSING/;
 
 beforeAll(async () => {
   ensureCliBuilt();
@@ -333,12 +338,19 @@ describe('a held rollout: status, pause, resume, abort', () => {
     expect(decisions.some((d) => d.kind === 'resume')).toBe(true);
   });
 
-  it('status --watch on a terminal redraws in place; Ctrl-C stops following, the rollout goes on', async () => {
+  it('status --watch on a terminal redraws in place as it changes; Ctrl-C stops following, the rollout goes on', async () => {
     const session = await onPty(['--data-dir', fleet.dataDir, 'rollout', 'status', id, '--watch']);
     await session.waitFor(/█+░+\] +20 % +20 % on v2 · PROGRESSING/);
     expect(session.output).toContain(`Rollout ${id}: canary of ${llamaStable} v1 → v2, 3 steps`);
     expect(session.output).toMatch(/step 2\/3: pause 10 min/);
     expect(session.output).toMatch(/latest: \d\d:\d\d:\d\d /);
+    // A change redraws the block in place: cursor up over the old frame, clear, new frame.
+    await fleet.call('rollouts.control', { id, action: 'pause', reason: 'watched' });
+    await session.waitFor(/20 % on v2 · PAUSED/);
+    expect(session.output).toMatch(REDRAWN);
+    expect(session.output).toMatch(/paused: .+ — `fleetdeck rollout resume /);
+    await fleet.call('rollouts.control', { id, action: 'resume' });
+    await session.waitFor(REDRAWN_PROGRESSING);
     session.pty.write('\x03');
     expect(await session.exited).toBe(130);
     expect(session.output).toContain(`stopped following rollout ${id} — it goes on in Fleetdeck`);
