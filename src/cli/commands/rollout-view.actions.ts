@@ -30,7 +30,8 @@ export async function rolloutStatus(ctx: CliContext, id: string | undefined): Pr
       return;
     }
     if (active.length === 0) {
-      if (json) return printJson(io, null);
+      // Nothing to follow: the same (empty) list as `status --json`.
+      if (json) return printJson(io, active);
       io.out('No active rollouts.');
       return;
     }
