@@ -283,3 +283,123 @@ describe('a console killed mid-rollout', () => {
     expect(replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
   }, 400_000);
 });
+
+/** Blue-green and A/B on the demo fleet, each end to end. */
+describe('blue-green and A/B on the demo fleet', () => {
+  let c: RunningConsole;
+  let kubectl: (...args: string[]) => string;
+  const replicas = (namespace: string, deployment: string) =>
+    Number(kubectl('-n', namespace, 'get', 'deployment', deployment, '-o', 'jsonpath={.spec.replicas}'));
+
+  beforeAll(async () => {
+    ensureBuilt();
+    c = await startConsole({ demo: true });
+    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
+    kubectl = (...args) =>
+      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
+        encoding: 'utf8',
+      });
+    for (const id of [GOOD.endpoint, BAD.endpoint])
+      await until(
+        `${id} with request figures`,
+        async () =>
+          (await c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics.request_rate,
+        90_000,
+      );
+  }, 120_000);
+  afterAll(async () => {
+    await c?.dispose();
+  });
+
+  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean) => {
+    let last: Rollout | null = null;
+    try {
+      return await until(
+        `rollout ${what}`,
+        async () => {
+          last = await c.call<Rollout>('rollouts.get', { id });
+          return test(last) ? last : null;
+        },
+        240_000,
+        500,
+      );
+    } catch (error) {
+      const r = last as Rollout | null;
+      throw new Error(
+        `${(error as Error).message}; it is ${r?.state}: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
+      );
+    }
+  };
+
+  it('blue-green: brings the candidate up at full size, switches, keeps the old warm, then retires it', async () => {
+    const started = await c.call<Rollout>('rollouts.start', {
+      text: `apiVersion: fleetdeck.io/v1
+kind: Rollout
+metadata:
+  name: llama-8b-v2-bg
+spec:
+  endpoint: ${GOOD.endpoint}
+  stable: {version: "v1"}
+  candidate: {version: "v2"}
+  strategy:
+    blueGreen:
+      postPromotionAnalysis:
+        conditions: [error_rate < 5%]
+        interval: 6s
+        count: 2
+        inconclusiveLimit: 6
+        minRequestRate: 0.01
+      scaleDownDelay: 5s
+`,
+    });
+    const done = await waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    expect(
+      done.decisions
+        .filter((d) => d.kind === 'weight' || d.kind === 'note')
+        .map((d) => d.message.split(':')[0]),
+    ).toEqual(
+      expect.arrayContaining([
+        'prepare the candidate at full size',
+        'promote (all traffic to the candidate)',
+        'scale down the old version',
+      ]),
+    );
+    expect(replicas('llm', 'llama-8b-chat')).toBe(0);
+    expect(replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("A/B: a fixed split for its duration, then a comparison showing the candidate's configured slowdown", async () => {
+    const started = await c.call<Rollout>('rollouts.start', {
+      text: `apiVersion: fleetdeck.io/v1
+kind: Rollout
+metadata:
+  name: support-bot-ab
+spec:
+  endpoint: ${BAD.endpoint}
+  stable: {version: "2024-11"}
+  candidate: {version: "2024-12"}
+  strategy:
+    ab:
+      weight: 50
+      duration: 90s
+      metrics: [latency_p50, latency_p95, error_rate]
+`,
+    });
+    await waitFor(started.id, 'splitting', (r) => r.weight === 50);
+    expect(replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
+    const done = await waitFor(started.id, 'completed', (r) => r.state === 'completed');
+    expect(replicas('support', 'support-bot-2024-12')).toBe(0);
+    // The demo ships 2024-12 with latencyFactor 1.6 (resources/demo/fleet.json): its median is
+    // about 60 % above stable's. The p95 also carries queueing (a slower server queues more), so
+    // it only has to be clearly worse.
+    const row = (metric: string) => done.comparison!.metrics.find((m) => m.metric === metric)!;
+    const p50 = row('latency_p50');
+    expect(p50.verdict, JSON.stringify(p50)).toBe('candidate_worse');
+    expect(p50.relativeDifference!, JSON.stringify(p50)).toBeGreaterThan(0.35);
+    expect(p50.relativeDifference!, JSON.stringify(p50)).toBeLessThan(0.85);
+    expect(p50.ciLow!).toBeGreaterThan(0);
+    expect(p50.pValue!).toBeLessThan(0.05);
+    expect(row('latency_p95').verdict).toBe('candidate_worse');
+    expect(row('error_rate').samples.candidate).toBeGreaterThan(0);
+  }, 300_000);
+});
