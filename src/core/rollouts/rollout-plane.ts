@@ -81,6 +81,10 @@ export function createRolloutPlane(o: RolloutPlaneOptions): RolloutPlane {
     ...(o.sleep ? { sleep: o.sleep } : {}),
   });
   let recovering: Promise<void> = Promise.resolve();
+  // A person's rollout actions also go to the console-wide audit log (migration 2).
+  const auditStmt = o.db.prepare('INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)');
+  const audit = (actor: string, action: string, detail: object) =>
+    auditStmt.run(now(), actor, action, JSON.stringify(detail));
 
   const validate = (text: string): { plan: RolloutPlan | null; problems: RolloutProblem[] } => {
     const parsed = parseRolloutPlan(text);
@@ -173,6 +177,12 @@ export function createRolloutPlane(o: RolloutPlaneOptions): RolloutPlane {
     });
     o.bus.emit('rollouts.changed', toSummary(r));
     o.log.info('rollout started', { rollout: r.id, endpoint: r.endpointId, actor });
+    audit(actor, 'rollouts.start', {
+      id: r.id,
+      name: r.name,
+      endpointId: r.endpointId,
+      candidate: r.candidateVersion,
+    });
     engine.launch(r, target);
     return full(r.id, 'rollouts.start');
   };
@@ -210,6 +220,7 @@ export function createRolloutPlane(o: RolloutPlaneOptions): RolloutPlane {
       // A control arriving while a restart is still reading the targets waits for it.
       await recovering;
       await engine.control(id, action, ctx.actor, reason ?? null);
+      audit(ctx.actor, `rollouts.${action}`, { id, reason: reason ?? null });
       return full(id, 'rollouts.control');
     },
   };

@@ -145,6 +145,12 @@ export class RolloutEngine extends RolloutStrategies {
         refuse(
           `it has ${r.state === 'succeeded' ? 'promoted the candidate' : 'completed'}; start a new rollout to go back.`,
         );
+      // A blue-green rollout that switched can switch back while the old version is warm; a
+      // promotion under way is one traffic change that is not interrupted half done.
+      const switchedBack =
+        r.strategy === 'blueGreen' && ['switched', 'warm'].includes(r.progress.phase ?? '');
+      if (r.state === 'promoting' && !switchedBack)
+        refuse('it is promoting the candidate; once promoted, start a new rollout to go back.');
       if (r.state === 'aborted' || r.state === 'failed' || !a) return this.abortIdle(r, actor, reason);
       return this.ask(a, 'abort', actor, reason);
     }

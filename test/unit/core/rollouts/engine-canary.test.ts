@@ -163,6 +163,16 @@ describe('rollout engine: canary', () => {
     expect(again.decisions.at(-1)).toMatchObject({ kind: 'abort', actor: 'erin' });
     expect(again.decisions.at(-1)!.message).toMatch(/^abort repeated by erin: traffic on stable/);
     await expect(h.control(started.id, 'resume')).rejects.toMatchObject({ code: 'conflict' });
+    // Every person's action is in the console's audit log too.
+    const audit = h.store.db
+      .prepare("SELECT actor, action, detail FROM audit_log WHERE action LIKE 'rollouts.%' ORDER BY id")
+      .all() as Array<{ actor: string; action: string; detail: string }>;
+    expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual([
+      'alice rollouts.start',
+      'dave rollouts.abort',
+      'erin rollouts.abort',
+    ]);
+    expect(JSON.parse(audit[1]!.detail)).toEqual({ id: started.id, reason: 'wrong version' });
   });
 
   it('pauses and resumes on request; refuses a second rollout of the same endpoint', async () => {
