@@ -326,7 +326,7 @@ describe.skipIf(!kubectlAvailable)('Deployment targets: replica ratio behind one
       /No Deployment of version 2024-12 behind Service support\/support-bot-stg/,
     );
     // Abort still brings all traffic back to stable without the candidate.
-    expect(await bot.abort()).toMatchObject({ candidatePercent: 0, stableReplicas: 1, candidateReplicas: 0 });
+    expect(await bot.abort()).toMatchObject({ candidatePercent: 0, stableReplicas: 2, candidateReplicas: 0 });
 
     await kubectl(
       '-n',
