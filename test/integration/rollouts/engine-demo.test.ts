@@ -44,56 +44,47 @@ spec:
 ${steps}`;
 }
 
-/**
- * Issue 6 end to end on the demo fleet, through the built console: rollouts.start over the API,
- * the engine moving traffic with the Kubernetes resolver, the real kubectl reading the simulated
- * cluster's Deployments, analysis on the demo's metrics (which follow the split).
- */
-describe('rollouts on the demo fleet', () => {
-  let c: RunningConsole;
-  let kubectl: (...args: string[]) => string;
-  const replicas = (deployment: string) =>
-    Number(
-      kubectl(
-        '-n',
-        deployment.startsWith('support') ? 'support' : 'llm',
-        'get',
-        'deployment',
-        deployment,
-        '-o',
-        'jsonpath={.spec.replicas}',
-      ),
-    );
+/** The built console on the demo fleet, with the real kubectl on its simulated staging cluster. */
+class DemoConsole {
+  c!: RunningConsole;
 
-  beforeAll(async () => {
-    ensureBuilt();
-    c = await startConsole({ demo: true });
-    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
-    kubectl = (...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
-        encoding: 'utf8',
-      });
+  /** A new console, or (with `dataDir`) one restarted on an earlier console's data. */
+  async start(dataDir?: string): Promise<void> {
+    this.c = await startConsole({ demo: true, ...(dataDir ? { dataDir } : {}) });
+  }
+
+  kubectl(...args: string[]): string {
+    const kubeconfig = join(this.c.dataDir, 'demo', 'kubeconfig');
+    return execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
+      encoding: 'utf8',
+    });
+  }
+
+  replicas(namespace: string, deployment: string): number {
+    return Number(
+      this.kubectl('-n', namespace, 'get', 'deployment', deployment, '-o', 'jsonpath={.spec.replicas}'),
+    );
+  }
+
+  /** Until both test endpoints have figures (the demo's first scrapes). */
+  async ready(): Promise<void> {
     for (const id of [GOOD.endpoint, BAD.endpoint])
       await until(
         `${id} with request figures`,
         async () =>
-          (await c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics.request_rate,
+          (await this.c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics.request_rate,
         90_000,
       );
-  }, 120_000);
-  afterAll(async () => {
-    await c?.dispose();
-  });
+  }
 
-  const get = (id: string) => c.call<Rollout>('rollouts.get', { id });
-  /** Waits for the rollout to satisfy `test`; on a timeout the error holds its state and decision log. */
-  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean, ms = 180_000) => {
+  /** Waits for the rollout to satisfy `test`; on a timeout the error holds its state and log. */
+  async waitFor(id: string, what: string, test: (r: Rollout) => boolean, ms = 240_000): Promise<Rollout> {
     let last: Rollout | null = null;
     try {
       return await until(
         `rollout ${what}`,
         async () => {
-          last = await get(id);
+          last = await this.c.call<Rollout>('rollouts.get', { id });
           return test(last) ? last : null;
         },
         ms,
@@ -102,14 +93,38 @@ describe('rollouts on the demo fleet', () => {
     } catch (error) {
       const r = last as Rollout | null;
       throw new Error(
-        `${(error as Error).message}; it is ${r?.state} at ${r?.weight} %: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
+        `${(error as Error).message}; it is ${r?.state} at ${r?.weight} %: ${r?.message}\n${r ? log(r) : ''}`,
       );
     }
-  };
-  const log = (r: Rollout) => r.decisions.map((d) => `${d.kind} ${d.verdict}: ${d.message}`).join('\n');
+  }
+}
+
+const log = (r: Rollout) => r.decisions.map((d) => `${d.kind} ${d.verdict}: ${d.message}`).join('\n');
+
+/** One demo console per describe block, started before its tests and removed after. */
+function demoConsole(): DemoConsole {
+  const d = new DemoConsole();
+  beforeAll(async () => {
+    ensureBuilt();
+    await d.start();
+    await d.ready();
+  }, 120_000);
+  afterAll(async () => {
+    await d.c?.dispose();
+  });
+  return d;
+}
+
+/**
+ * Issue 6 end to end on the demo fleet, through the built console: rollouts.start over the API,
+ * the engine moving traffic with the Kubernetes resolver, the real kubectl reading the simulated
+ * cluster's Deployments, analysis on the demo's metrics (which follow the split).
+ */
+describe('rollouts on the demo fleet', () => {
+  const d = demoConsole();
 
   it('promotes a good candidate through canary steps, the split visible to kubectl on the way', async () => {
-    const started = await c.call<Rollout>('rollouts.start', {
+    const started = await d.c.call<Rollout>('rollouts.start', {
       text: plan(
         GOOD,
         'llama-8b-v2',
@@ -122,17 +137,17 @@ describe('rollouts on the demo fleet', () => {
       ),
     });
     expect(started.state).toBe('progressing');
-    await waitFor(started.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
+    await d.waitFor(started.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
     // Half the replicas each side of the one Service.
-    const stable = replicas(`${GOOD.name}`);
-    const candidate = replicas(`${GOOD.name}-v2`);
+    const stable = d.replicas('llm', GOOD.name);
+    const candidate = d.replicas('llm', `${GOOD.name}-v2`);
     expect(candidate).toBeGreaterThan(0);
     expect(candidate).toBe(stable);
-    await c.call('rollouts.control', { id: started.id, action: 'resume', reason: 'split looks right' });
-    const done = await waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    await d.c.call('rollouts.control', { id: started.id, action: 'resume', reason: 'split looks right' });
+    const done = await d.waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(done.weight).toBe(100);
-    expect(replicas(`${GOOD.name}-v2`)).toBeGreaterThan(0);
-    expect(replicas(GOOD.name)).toBe(0);
+    expect(d.replicas('llm', `${GOOD.name}-v2`)).toBeGreaterThan(0);
+    expect(d.replicas('llm', GOOD.name)).toBe(0);
     const weights = done.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight);
     expect(weights).toEqual([25, 50, 100]);
     expect(
@@ -146,7 +161,7 @@ describe('rollouts on the demo fleet', () => {
   }, 300_000);
 
   it('aborts a bad candidate by its analysis, traffic back on stable, the reason recorded', async () => {
-    const started = await c.call<Rollout>('rollouts.start', {
+    const started = await d.c.call<Rollout>('rollouts.start', {
       text: plan(
         BAD,
         'support-bot-2024-12',
@@ -160,13 +175,13 @@ describe('rollouts on the demo fleet', () => {
         4,
       ),
     });
-    const r = await waitFor(started.id, 'aborted', (x) => x.state === 'aborted' || x.state === 'failed');
+    const r = await d.waitFor(started.id, 'aborted', (x) => x.state === 'aborted' || x.state === 'failed');
     expect(r.state).toBe('aborted');
     expect(r.message, log(r)).toMatch(
       /^step 2 aborted: candidate (error_rate [\d.]+ % > stable [\d.]+ % x 2 \+ 1 %|latency_p95 [\d.]+ m?s > stable [\d.]+ m?s x 1\.3), 1 of \d+ measurements$/,
     );
-    expect(replicas('support-bot-2024-12')).toBe(0);
-    expect(replicas('support-bot-2024-11')).toBeGreaterThan(0);
+    expect(d.replicas('support', 'support-bot-2024-12')).toBe(0);
+    expect(d.replicas('support', 'support-bot-2024-11')).toBeGreaterThan(0);
     const abort = r.decisions.find((d) => d.kind === 'abort')!;
     expect(abort.measurements.some((m) => m.ok === false)).toBe(true);
   }, 300_000);
@@ -180,61 +195,10 @@ describe('rollouts on the demo fleet', () => {
  * neither is any step applied twice.
  */
 describe('a console killed mid-rollout', () => {
-  let c: RunningConsole;
-  let kubectl: (...args: string[]) => string;
-  const replicas = (namespace: string, deployment: string) =>
-    Number(kubectl('-n', namespace, 'get', 'deployment', deployment, '-o', 'jsonpath={.spec.replicas}'));
-  const connect = (console: RunningConsole) => {
-    const kubeconfig = join(console.dataDir, 'demo', 'kubeconfig');
-    kubectl = (...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
-        encoding: 'utf8',
-      });
-  };
-  const ready = async (console: RunningConsole) => {
-    for (const id of [GOOD.endpoint, BAD.endpoint])
-      await until(
-        `${id} with request figures`,
-        async () =>
-          (await console.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics
-            .request_rate,
-        90_000,
-      );
-  };
-
-  beforeAll(async () => {
-    ensureBuilt();
-    c = await startConsole({ demo: true });
-    connect(c);
-    await ready(c);
-  }, 120_000);
-  afterAll(async () => {
-    await c?.dispose();
-  });
-
-  const get = (id: string) => c.call<Rollout>('rollouts.get', { id });
-  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean) => {
-    let last: Rollout | null = null;
-    try {
-      return await until(
-        `rollout ${what}`,
-        async () => {
-          last = await get(id);
-          return test(last) ? last : null;
-        },
-        180_000,
-        500,
-      );
-    } catch (error) {
-      const r = last as Rollout | null;
-      throw new Error(
-        `${(error as Error).message}; it is ${r?.state}: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
-      );
-    }
-  };
+  const d = demoConsole();
 
   it('resumes the one that had not moved traffic, stops the one whose target changed, applying nothing twice', async () => {
-    const waiting = await c.call<Rollout>('rollouts.start', {
+    const waiting = await d.c.call<Rollout>('rollouts.start', {
       text: plan(
         GOOD,
         'llama-8b-v2-after-restart',
@@ -244,7 +208,7 @@ describe('a console killed mid-rollout', () => {
 `,
       ),
     });
-    const moved = await c.call<Rollout>('rollouts.start', {
+    const moved = await d.c.call<Rollout>('rollouts.start', {
       text: plan(
         BAD,
         'support-bot-moved',
@@ -253,86 +217,42 @@ describe('a console killed mid-rollout', () => {
 `,
       ),
     });
-    await waitFor(waiting.id, 'waiting at step 1', (r) => r.state === 'paused');
-    await waitFor(moved.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
-    expect(replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
+    await d.waitFor(waiting.id, 'waiting at step 1', (r) => r.state === 'paused');
+    await d.waitFor(moved.id, 'waiting at 50 %', (r) => r.state === 'paused' && r.weight === 50);
+    expect(d.replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
 
-    const dataDir = c.dataDir;
-    const exited = new Promise((done) => c.child.once('exit', done));
-    c.child.kill('SIGKILL');
+    const dataDir = d.c.dataDir;
+    const exited = new Promise((done) => d.c.child.once('exit', done));
+    d.c.child.kill('SIGKILL');
     await exited;
-    c = await startConsole({ demo: true, dataDir });
-    connect(c);
+    await d.start(dataDir);
 
-    const failed = await waitFor(moved.id, 'stopped', (r) => r.state === 'failed');
+    const failed = await d.waitFor(moved.id, 'stopped', (r) => r.state === 'failed');
     expect(failed.message).toBe(
       'The target changed underneath it: candidate weight is 0 %, the rollout had set 50 %.',
     );
-    expect(replicas('support', 'support-bot-2024-12')).toBe(0);
+    expect(d.replicas('support', 'support-bot-2024-12')).toBe(0);
     expect(failed.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight)).toEqual([50]);
 
-    await waitFor(waiting.id, 'picked up', (r) =>
+    await d.waitFor(waiting.id, 'picked up', (r) =>
       r.decisions.some((d) =>
         d.message.startsWith('Picked up after a restart: the target matches the record'),
       ),
     );
-    await c.call('rollouts.control', { id: waiting.id, action: 'resume', reason: 'after the restart' });
-    const done = await waitFor(waiting.id, 'succeeded', (r) => r.state === 'succeeded');
+    await d.c.call('rollouts.control', { id: waiting.id, action: 'resume', reason: 'after the restart' });
+    const done = await d.waitFor(waiting.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(done.decisions.filter((d) => d.kind === 'weight').map((d) => d.weight)).toEqual([50, 100]);
-    expect(replicas('llm', 'llama-8b-chat')).toBe(0);
-    expect(replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
+    expect(d.replicas('llm', 'llama-8b-chat')).toBe(0);
+    expect(d.replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
   }, 400_000);
 });
 
 /** Blue-green and A/B on the demo fleet, each end to end. */
 describe('blue-green and A/B on the demo fleet', () => {
-  let c: RunningConsole;
-  let kubectl: (...args: string[]) => string;
-  const replicas = (namespace: string, deployment: string) =>
-    Number(kubectl('-n', namespace, 'get', 'deployment', deployment, '-o', 'jsonpath={.spec.replicas}'));
-
-  beforeAll(async () => {
-    ensureBuilt();
-    c = await startConsole({ demo: true });
-    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
-    kubectl = (...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
-        encoding: 'utf8',
-      });
-    for (const id of [GOOD.endpoint, BAD.endpoint])
-      await until(
-        `${id} with request figures`,
-        async () =>
-          (await c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.metrics.request_rate,
-        90_000,
-      );
-  }, 120_000);
-  afterAll(async () => {
-    await c?.dispose();
-  });
-
-  const waitFor = async (id: string, what: string, test: (r: Rollout) => boolean) => {
-    let last: Rollout | null = null;
-    try {
-      return await until(
-        `rollout ${what}`,
-        async () => {
-          last = await c.call<Rollout>('rollouts.get', { id });
-          return test(last) ? last : null;
-        },
-        240_000,
-        500,
-      );
-    } catch (error) {
-      const r = last as Rollout | null;
-      throw new Error(
-        `${(error as Error).message}; it is ${r?.state}: ${r?.message}\n${r?.decisions.map((d) => d.message).join('\n')}`,
-      );
-    }
-  };
+  const d = demoConsole();
 
   it('blue-green: brings the candidate up at full size, switches, keeps the old warm, then retires it', async () => {
-    const started = await c.call<Rollout>('rollouts.start', {
+    const started = await d.c.call<Rollout>('rollouts.start', {
       text: `apiVersion: fleetdeck.io/v1
 kind: Rollout
 metadata:
@@ -352,7 +272,7 @@ spec:
       scaleDownDelay: 5s
 `,
     });
-    const done = await waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    const done = await d.waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(
       done.decisions
         .filter((d) => d.kind === 'weight' || d.kind === 'note')
@@ -364,12 +284,12 @@ spec:
         'scale down the old version',
       ]),
     );
-    expect(replicas('llm', 'llama-8b-chat')).toBe(0);
-    expect(replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
+    expect(d.replicas('llm', 'llama-8b-chat')).toBe(0);
+    expect(d.replicas('llm', 'llama-8b-chat-v2')).toBeGreaterThan(0);
   }, 300_000);
 
   it("A/B: a fixed split for its duration, then a comparison showing the candidate's configured slowdown", async () => {
-    const started = await c.call<Rollout>('rollouts.start', {
+    const started = await d.c.call<Rollout>('rollouts.start', {
       text: `apiVersion: fleetdeck.io/v1
 kind: Rollout
 metadata:
@@ -385,10 +305,10 @@ spec:
       metrics: [latency_p50, latency_p95, error_rate]
 `,
     });
-    await waitFor(started.id, 'splitting', (r) => r.weight === 50);
-    expect(replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
-    const done = await waitFor(started.id, 'completed', (r) => r.state === 'completed');
-    expect(replicas('support', 'support-bot-2024-12')).toBe(0);
+    await d.waitFor(started.id, 'splitting', (r) => r.weight === 50);
+    expect(d.replicas('support', 'support-bot-2024-12')).toBeGreaterThan(0);
+    const done = await d.waitFor(started.id, 'completed', (r) => r.state === 'completed');
+    expect(d.replicas('support', 'support-bot-2024-12')).toBe(0);
     // The demo ships 2024-12 with latencyFactor 1.6 (resources/demo/fleet.json): its median is
     // about 60 % above stable's. The p95 also carries queueing (a slower server queues more), so
     // it only has to be clearly worse.
