@@ -63,11 +63,23 @@ export function EChart({
     };
   }, []);
 
+  // In merge mode only the top-level parts whose object changed are passed on: handing ECharts
+  // an unchanged `geo` again makes it rebuild the world map's geometry on every live tick
+  // (live-tick benchmark, issue 4), though nothing about the map moved.
+  const applied = useRef<Record<string, unknown> | null>(null);
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
+    const previous = applied.current;
+    applied.current = option as Record<string, unknown>;
+    let update: Record<string, unknown> = option as Record<string, unknown>;
+    if (!notMerge && previous) {
+      update = {};
+      for (const [key, value] of Object.entries(option)) if (previous[key] !== value) update[key] = value;
+      if (Object.keys(update).length === 0) return;
+    }
     pendingRender.current = true;
-    instance.setOption(option, { notMerge, lazyUpdate: true });
+    instance.setOption(update, { notMerge, lazyUpdate: true });
   }, [option, notMerge]);
 
   return (

@@ -80,6 +80,8 @@ function regionSeries(regions: RegionAggregate[], palette: ChartPalette) {
   return {
     id: 'regions',
     type: 'scatter',
+    // Its own canvas layer: a live update repaints the region symbols, not the world beneath.
+    zlevel: 1,
     coordinateSystem: 'geo',
     geoId: 'world',
     cursor: 'pointer',
