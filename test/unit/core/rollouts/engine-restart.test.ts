@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDir } from '../../../support/tmp';
-import { canaryPlan, healthy, openHarness, type Harness } from './engine-harness';
+import { STABLE, canaryPlan, healthy, openHarness, type Harness } from './engine-harness';
 
 const steps = `        - setWeight: 25
         - pause: {}
@@ -120,5 +120,31 @@ describe('rollout engine: restart', () => {
     await h.control(started.id, 'resume');
     await h.until(started.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(h.target.calls).toEqual(['setWeight 25', 'setWeight 50', 'promote', 'retireOld']);
+  });
+
+  it('asks a person when a one-way action (blue-green prepare) may or may not have gone through', async () => {
+    h.target.hang = { call: 'prepare', land: false };
+    const started = await h.start(`apiVersion: fleetdeck.io/v1
+kind: Rollout
+metadata:
+  name: chat-v2-bg
+spec:
+  endpoint: ${STABLE}
+  stable: {version: v1}
+  candidate: {version: v2}
+  strategy:
+    blueGreen:
+      scaleDownDelay: 30s
+`);
+    await h.until(started.id, 'preparing', () => h.target.calls.includes('prepare'));
+    h.target.hang = null;
+    h = await h.restart({ crash: true });
+    const paused = await h.until(started.id, 'paused for a person', (r) => r.state === 'paused');
+    expect(paused.message).toMatch(
+      /^The console stopped during prepare the candidate at full size and the target shows candidate 0 %/,
+    );
+    await h.control(started.id, 'resume', 'hana', 'checked: candidate not up');
+    await h.until(started.id, 'succeeded', (r) => r.state === 'succeeded');
+    expect(h.target.calls).toEqual(['prepare', 'prepare', 'promote', 'retireOld']);
   });
 });
