@@ -23,13 +23,18 @@ type Latest = Partial<Record<MetricName, { value: number; at: number }>>;
 
 export interface FleetDelta {
   at: number;
-  /** Endpoints whose inventory, health or freshness changed (whole records). */
+  /** Endpoints whose inventory, source, health or missing metrics changed (whole records). */
   upserted: Endpoint[];
   removed: string[];
   /** Latest values for endpoints that got new samples, in `canonicalMetricNames` order. */
   metrics: Record<string, Array<number | null>>;
   summary: FleetSummary;
+  /** Freshness changes of records not in `upserted` (see `freshnessToSend`); absent when none. */
+  freshness?: Record<string, FreshnessEntry>;
 }
+
+/** An endpoint's freshness in a delta: `[state, at]`, a few bytes instead of a whole record. */
+export type FreshnessEntry = [Freshness['state'], number | null];
 
 export interface FleetServiceOptions {
   db: Database.Database;
@@ -58,6 +63,8 @@ export class FleetService {
   private readonly missing = new Map<string, string[]>();
   private readonly spendToday = new Map<string, number>();
   private readonly emitted = new Map<string, string>();
+  /** Each endpoint's freshness as the renderer last got it (with its record or as an entry). */
+  private readonly emittedFreshness = new Map<string, Freshness>();
   private readonly dirtyMetrics = new Set<string>();
   private readonly removedSinceTick = new Set<string>();
   /** When each endpoint's spend_per_hour was last written to the metrics store. */
@@ -119,6 +126,7 @@ export class FleetService {
       this.breach.delete(id);
       this.health.delete(id);
       this.emitted.delete(id);
+      this.emittedFreshness.delete(id);
       this.spendStoredAt.delete(id);
       this.removedSinceTick.add(id);
     }
@@ -144,6 +152,8 @@ export class FleetService {
     const spendSamples: Sample[] = [];
     const upserted: Endpoint[] = [];
     const metrics: Record<string, Array<number | null>> = {};
+    const freshness: Record<string, FreshnessEntry> = {};
+    let freshnessChanged = false;
     const save = this.o.db.transaction(() => {
       for (const rec of this.o.inventory.endpoints()) {
         // Rounded to a millionth of a dollar: a float sum over pods in a different order (a
@@ -198,11 +208,22 @@ export class FleetService {
       // spend today grows every tick: it travels in the summary, and with the record whenever
       // the record changes for another reason (fleet.endpoint has it exact). The key is built
       // from revisions and a few short fields, not by serialising the record: at 10,000
-      // endpoints a JSON key per record cost tens of ms of every tick.
-      const key = this.emittedKey(rec, r.health, latest, now);
+      // endpoints a JSON key per record cost tens of ms of every tick. Freshness is not in the
+      // key: when a scrape pass outlasts "Stale after" (10,000 endpoints), endpoints flip
+      // between live and stale every few ticks, and re-sending whole records for that made
+      // 2 MB deltas; a flip travels as a compact entry instead.
+      const sourceId = this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown';
+      const fresh = this.endpointFreshness(newestAt(latest), now, sourceId);
+      const key = this.emittedKey(rec, r.health, sourceId);
       if (this.emitted.get(rec.id) !== key) {
         this.emitted.set(rec.id, key);
-        upserted.push(this.toEndpoint(rec, now));
+        const endpoint = this.toEndpoint(rec, now);
+        upserted.push(endpoint);
+        this.emittedFreshness.set(rec.id, endpoint.freshness);
+      } else if (freshnessToSend(this.emittedFreshness.get(rec.id), fresh)) {
+        this.emittedFreshness.set(rec.id, fresh);
+        freshness[rec.id] = [fresh.state, fresh.at];
+        freshnessChanged = true;
       }
       if (this.dirtyMetrics.has(rec.id)) {
         metrics[rec.id] = canonicalMetricNames.map((m) => latest[m]?.value ?? null);
@@ -212,6 +233,7 @@ export class FleetService {
     const removed = [...this.removedSinceTick];
     this.removedSinceTick.clear();
     const delta: FleetDelta = { at: now, upserted, removed, metrics, summary: this.summary() };
+    if (freshnessChanged) delta.freshness = freshness;
     this.o.emit(delta);
     return delta;
   }
@@ -275,19 +297,17 @@ export class FleetService {
 
   /**
    * Everything an emitted record shows apart from its metrics, spend per hour, spend today and
-   * freshness time: the inventory record's revision (and its first node's, which may name the
-   * GPU type), the source, health and freshness state, and the metrics reported missing.
+   * freshness (each travels compactly): the inventory record's revision (and its first node's,
+   * which may name the GPU type), the source, health, and the metrics reported missing.
    */
-  private emittedKey(rec: EndpointRecord, health: Health, latest: Latest, now: number): string {
+  private emittedKey(rec: EndpointRecord, health: Health, sourceId: string): string {
     const inv = this.o.inventory;
-    const sourceId = inv.sourceOf('endpoint', rec.id) ?? 'unknown';
     const nodeRevision =
       (rec.gpuType ?? null) === null && rec.nodes[0]
         ? inv.revision('node', `${rec.cluster}:${rec.nodes[0]}`)
         : 0;
-    const fresh = this.endpointFreshness(newestAt(latest), now, sourceId).state;
     const missing = this.missing.get(rec.id)?.join(',') ?? '';
-    return `${inv.revision('endpoint', rec.id)}|${nodeRevision}|${sourceId}|${fresh}|${health.status}|${health.since}|${missing}|${health.reason}`;
+    return `${inv.revision('endpoint', rec.id)}|${nodeRevision}|${sourceId}|${health.status}|${health.since}|${missing}|${health.reason}`;
   }
 
   spendTodayFor(id: string): number {
@@ -389,7 +409,17 @@ function inCanonicalOrder(latest: Latest): Latest {
   return ordered;
 }
 
-/** Time of an endpoint's newest sample of any metric, or null before its first. */
+/**
+ * Whether an endpoint's freshness must travel: its state changed, or its time changed where
+ * the UI shows it ("stale since 14:02", "offline since 14:02"). While live the UI shows "live"
+ * with no time (freshness-words.ts), so a live endpoint's newer samples do not each send an
+ * entry: the renderer keeps the time it went live (fleet.endpoint has it exact).
+ */
+function freshnessToSend(sent: Freshness | undefined, now: Freshness): boolean {
+  if (sent === undefined || sent.state !== now.state) return true;
+  return now.state !== 'live' && sent.at !== now.at;
+}
+
 /**
  * When a source last reported anything for the endpoint. Spend per hour is left out: Fleetdeck
  * computes it on every tick from the inventory and prices, so counting it would keep every

@@ -1,4 +1,4 @@
-import type { Endpoint, FleetSummary } from '../../shared/contract/index';
+import type { Endpoint, FleetSummary, Freshness } from '../../shared/contract/index';
 import { canonicalMetricNames } from '../../shared/fleet/metrics';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { toErrorBody } from './errors';
@@ -11,6 +11,8 @@ export interface FleetDeltaMessage {
   removed: string[];
   metrics: Record<string, Array<number | null>>;
   summary: FleetSummary;
+  /** Freshness changes of records not re-sent, as `[state, at]`; absent when none. */
+  freshness?: Record<string, [Freshness['state'], number | null]>;
 }
 
 /**
@@ -63,7 +65,17 @@ export function applyDelta(
     // that same figure).
     const spend = values[SPEND_INDEX];
     const hourlyPriceUsd = spend === null || spend === undefined ? e.hourlyPriceUsd : spend;
-    next.set(id, { ...e, metrics, hourlyPriceUsd, freshness: { state: 'live', at: delta.at } });
+    // Freshness is the core's verdict (its own entries below): a row may carry only the spend
+    // rate Fleetdeck computes itself, which says nothing about whether the source is live.
+    next.set(id, { ...e, metrics, hourlyPriceUsd });
+  }
+  // The core sends freshness flips (live <-> stale, offline) compactly instead of re-sending
+  // records; a new record object, so the rows, map and detail that select it see the change.
+  if (delta.freshness) {
+    for (const [id, [state, at]] of Object.entries(delta.freshness)) {
+      const e = next.get(id);
+      if (e) next.set(id, { ...e, freshness: { state, at } });
+    }
   }
   return next;
 }

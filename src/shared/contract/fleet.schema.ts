@@ -202,6 +202,15 @@ export const fleetDeltaSchema = z.object({
   /** Latest values per endpoint that got new samples, in canonicalMetricNames order. */
   metrics: z.record(z.string(), z.array(z.number().nullable())),
   summary: fleetSummarySchema,
+  /**
+   * Endpoints whose freshness changed, as `[state, at]`, for records not re-sent in this delta:
+   * a flip between live and stale does not re-send the whole record. `at` is only exact when
+   * it is shown (stale, offline); while live the UI shows no time, so it is the time the
+   * endpoint went live and is not re-sent as samples arrive. Absent when nothing changed.
+   */
+  freshness: z
+    .record(z.string(), z.tuple([freshnessSchema.shape.state, freshnessSchema.shape.at]))
+    .optional(),
 });
 
 export const sloSchema = z

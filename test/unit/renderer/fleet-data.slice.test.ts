@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint, FleetSummary } from '../../../src/shared/contract/index';
 import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
 import { applyDelta, type FleetDeltaMessage } from '../../../src/renderer/stores/fleet-data.slice';
+import { deriveRows } from '../../../src/renderer/views/endpoints/endpoint-rows';
+import { DEFAULT_TABLE_STATE, emptyFacets } from '../../../src/renderer/views/endpoints/url-state';
 
 const endpoint = (id: string, over: Partial<Endpoint> = {}): Endpoint =>
   ({
@@ -59,7 +61,9 @@ describe('applying fleet deltas in the renderer', () => {
     expect(next.get('c')).toBe(c);
     expect(next.get('a')!.metrics.latency_p95).toEqual({ value: 2.5, at: 1000 });
     expect(next.get('a')!.metrics.request_rate).toEqual({ value: 7, at: 1000 });
-    expect(next.get('a')!.freshness).toEqual({ state: 'live', at: 1000 });
+    // A metric row does not decide freshness (it may carry only the spend rate Fleetdeck
+    // computes itself): the core's freshness entries do.
+    expect(next.get('a')!.freshness).toEqual({ state: 'stale', at: 0 });
     // The old map is not mutated: selectors comparing by reference see the change.
     expect(current.get('a')!.metrics.latency_p95!.value).toBe(1);
     expect(current.has('b')).toBe(true);
@@ -107,5 +111,56 @@ describe('applying fleet deltas in the renderer', () => {
       canonicalMetricNames.filter((m) => ['request_rate', 'latency_p95', 'spend_per_hour'].includes(m)),
     );
     expect(next.get('a')!.metrics.latency_p95).toEqual({ value: 1, at: 0 });
+  });
+
+  it("applies compact freshness entries to those endpoints only, and the table's rows follow", () => {
+    const a = endpoint('a', { freshness: { state: 'live', at: 100 } });
+    const b = endpoint('b', { freshness: { state: 'live', at: 100 } });
+    const c = endpoint('c', { freshness: { state: 'stale', at: 50 } });
+    const current = new Map([
+      ['a', a],
+      ['b', b],
+      ['c', c],
+    ]);
+    const next = applyDelta(current, {
+      at: 90_000,
+      upserted: [],
+      removed: [],
+      metrics: {},
+      summary,
+      freshness: { a: ['stale', 100], c: ['live', 89_000], ghost: ['stale', 1] },
+    });
+    expect(next.get('a')!.freshness).toEqual({ state: 'stale', at: 100 });
+    expect(next.get('c')!.freshness).toEqual({ state: 'live', at: 89_000 });
+    expect(next.has('ghost')).toBe(false);
+    // Untouched records keep their identity; changed ones are new objects (selectors see them).
+    expect(next.get('b')).toBe(b);
+    expect(next.get('a')).not.toBe(a);
+    expect(current.get('a')!.freshness.state).toBe('live');
+    // Everything else the record shows is kept.
+    expect(next.get('a')).toEqual({ ...a, freshness: { state: 'stale', at: 100 } });
+
+    // The rows the table shows, sorted by freshness, follow the new states.
+    const byFreshness = (m: ReadonlyMap<string, Endpoint>) =>
+      deriveRows(m.values(), { ...DEFAULT_TABLE_STATE, facets: emptyFacets(), sort: 'freshness' }).rows.map(
+        (r) => (r.kind === 'endpoint' ? `${r.endpoint.id}:${r.endpoint.freshness.state}` : r.key),
+      );
+    expect(byFreshness(current)).toEqual(['a:live', 'b:live', 'c:stale']);
+    expect(byFreshness(next)).toEqual(['b:live', 'c:live', 'a:stale']);
+  });
+
+  it('applies freshness entries after metric rows in the same delta', () => {
+    const current = new Map([['a', endpoint('a', { freshness: { state: 'stale', at: 0 } })]]);
+    const values = canonicalMetricNames.map((m) => (m === 'request_rate' ? 3 : null));
+    const next = applyDelta(current, {
+      at: 5000,
+      upserted: [],
+      removed: [],
+      metrics: { a: values },
+      summary,
+      freshness: { a: ['live', 4000] },
+    });
+    expect(next.get('a')!.metrics.request_rate).toEqual({ value: 3, at: 5000 });
+    expect(next.get('a')!.freshness).toEqual({ state: 'live', at: 4000 });
   });
 });

@@ -295,6 +295,86 @@ describe('the fleet plane', () => {
     expect(tick()).toEqual([]);
   });
 
+  it('sends a freshness flip as a compact entry, not a record, and still re-sends records that changed', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    const deltas: Array<{
+      upserted: Array<{ id: string; replicas: { ready: number }; freshness: { state: string } }>;
+      metrics: Record<string, unknown>;
+      freshness?: Record<string, [string, number | null]>;
+    }> = [];
+    core!.subscribe((m) => m.event === 'fleet.delta' && deltas.push(m.payload as never));
+    const other = endpoint({ id: 'prod:llm:other', name: 'other' });
+    s.ctx().reportStatus({ state: 'ok', reason: 'ok', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint(), other] });
+    const report = (ids: string[]) =>
+      s
+        .ctx()
+        .reportSamples(
+          ids.map((id) => ({ endpointId: id, metric: 'request_rate' as const, ts: clock.t, value: 5 })),
+        );
+    const tick = () => {
+      clock.t += 5_000;
+      core!.tick();
+      return deltas.at(-1)!;
+    };
+    const firstAt = clock.t;
+    report(['prod:llm:chat', 'prod:llm:other']);
+    const first = tick();
+    expect(first.upserted.map((e) => [e.id, e.freshness.state])).toEqual([
+      ['prod:llm:chat', 'live'],
+      ['prod:llm:other', 'live'],
+    ]);
+    // The records carried their freshness: no entry repeats it.
+    expect(first.freshness).toBeUndefined();
+
+    // "other" keeps reporting, "chat" goes quiet past "Stale after" (60 s by default).
+    let flipped: (typeof deltas)[number] | undefined;
+    for (let i = 0; i < 14 && !flipped; i++) {
+      report(['prod:llm:other']);
+      const d = tick();
+      expect(d.upserted).toEqual([]);
+      if (d.freshness) flipped = d;
+    }
+    expect(flipped, 'chat turned stale within 70 s').toBeDefined();
+    // Only the flip, with the time shown ("stale since"); "other"'s newer samples while live
+    // send no entry (the UI shows no time for live).
+    expect(flipped!.freshness).toEqual({ 'prod:llm:chat': ['stale', firstAt] });
+    expect(flipped!.upserted).toEqual([]);
+    report(['prod:llm:other']);
+    expect(tick().freshness).toBeUndefined();
+
+    // Back: one entry, live, with the new sample's time; no record.
+    const backAt = clock.t;
+    report(['prod:llm:chat']);
+    const back = tick();
+    expect(back.upserted).toEqual([]);
+    expect(back.freshness).toEqual({ 'prod:llm:chat': ['live', backAt] });
+    expect(Object.keys(back.metrics)).toContain('prod:llm:chat');
+
+    // A real change still re-sends the record (with its freshness in it, so no entry).
+    s.ctx().reportInventory({ endpoints: [endpoint({ replicas: { desired: 2, ready: 1 } }), other] });
+    report(['prod:llm:chat', 'prod:llm:other']);
+    const changed = tick();
+    expect(changed.upserted.map((e) => [e.id, e.replicas.ready, e.freshness.state])).toEqual([
+      ['prod:llm:chat', 1, 'live'],
+    ]);
+    expect(changed.freshness).toBeUndefined();
+
+    // The source goes down: both go offline in compact entries, no records.
+    s.ctx().reportStatus({ state: 'error', reason: 'unreachable', retryAt: null });
+    const down = tick();
+    expect(down.upserted).toEqual([]);
+    expect(
+      Object.fromEntries(Object.entries(down.freshness ?? {}).map(([id, [state]]) => [id, state])),
+    ).toEqual({
+      'prod:llm:chat': 'offline',
+      'prod:llm:other': 'offline',
+    });
+  });
+
   it('stores an unchanged spend rate every 30 s, and a changed one at once', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
