@@ -16,7 +16,7 @@
 //           does not decide the figure. A delta's arrival is a User Timing mark that an init
 //           script sets from the page's WebSocket (the app itself is unchanged).
 // baseline: 16 ms, one frame at 60 Hz: a tick should cost no more than a frame. Goal ratio <= 1.
-// stderr:   what the measured deltas held (KiB, records, metric rows); the same per-tick figure
+// stderr:   what the measured deltas held (KiB, records, metric rows, freshness entries); the same per-tick figure
 //           in thread time (what the main thread ran, without the time it waited for a core: on
 //           a shared machine the wall figure can be several times larger); the median cost of the
 //           message task alone (parse + apply + React); the mean and the longest task.
@@ -90,14 +90,16 @@ async function main() {
         if (!text.startsWith('{"event":"fleet.delta"')) return;
         let records = -1;
         let metricRows = -1;
+        let freshness = -1;
         try {
           const { payload: delta } = JSON.parse(text);
           records = delta.upserted.length;
           metricRows = Object.keys(delta.metrics).length;
+          freshness = Object.keys(delta.freshness ?? {}).length;
         } catch {
           /* counted with -1: unparsed */
         }
-        deltas.push({ at: Date.now(), bytes: text.length, records, metricRows });
+        deltas.push({ at: Date.now(), bytes: text.length, records, metricRows, freshness });
         for (const w of waiters) w();
       }),
     );
@@ -228,7 +230,8 @@ async function main() {
     const avg = (key) => measured.reduce((sum, d) => sum + d[key], 0) / Math.max(1, measured.length);
     log(
       `${SCALE} endpoints, ${perTick.length} ticks measured; a delta held ${(avg('bytes') / 1024).toFixed(0)} KiB, ` +
-        `${avg('records').toFixed(1)} records, ${avg('metricRows').toFixed(0)} metric rows on average ` +
+        `${avg('records').toFixed(1)} records, ${avg('metricRows').toFixed(0)} metric rows, ` +
+        `${avg('freshness').toFixed(0)} freshness entries on average ` +
         `(records per delta: ${measured.map((d) => d.records).join(' ')})`,
     );
     log(
