@@ -262,11 +262,13 @@ export class RolloutRunner {
 
   protected async doAbort(a: Active): Promise<void> {
     const r = a.r;
-    await this.apply(
-      a,
-      { action: 'abort', weight: 0, label: 'abort (all traffic to stable)', applied: false },
-      () => a.target.abort(),
-    );
+    // After a restart the abort may already have reached the target (planRecovery marked it).
+    if (!(r.intent?.action === 'abort' && r.intent.applied))
+      await this.apply(
+        a,
+        { action: 'abort', weight: 0, label: 'abort (all traffic to stable)', applied: false },
+        () => a.target.abort(),
+      );
     this.finish(r, 'aborted', r.message ?? 'Aborted.', null);
   }
 

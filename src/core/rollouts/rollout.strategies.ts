@@ -157,11 +157,12 @@ export class RolloutStrategies extends RolloutRunner {
     }
     // The experiment is over: traffic back on stable (safe to repeat), then the comparison.
     const to = r.progress.until ?? this.o.now();
-    await this.apply(
-      a,
-      { action: 'abort', weight: 0, label: 'traffic back to stable after the experiment', applied: false },
-      () => a.target.abort(),
-    );
+    if (!(r.intent?.action === 'abort' && r.intent.applied))
+      await this.apply(
+        a,
+        { action: 'abort', weight: 0, label: 'traffic back to stable after the experiment', applied: false },
+        () => a.target.abort(),
+      );
     this.refreshCandidate(r);
     r.comparison = compareVersions(
       this.o.reader,

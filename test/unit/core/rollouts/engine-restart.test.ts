@@ -147,4 +147,19 @@ spec:
     await h.until(started.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(h.target.calls).toEqual(['prepare', 'prepare', 'promote', 'retireOld']);
   });
+
+  it('finishes an abort that reached the target before the crash without sending it again', async () => {
+    h.target.hang = { call: 'abort', land: true };
+    const started = await h.start(canaryPlan(steps));
+    await h.until(started.id, 'paused', (r) => r.state === 'paused');
+    // The answer never comes: the console dies while the abort is on its way.
+    void h.control(started.id, 'abort', 'ivan', 'bad build');
+    await h.until(started.id, 'aborting', () => h.target.calls.includes('abort'));
+    h.target.hang = null;
+    h = await h.restart({ crash: true });
+    const r = await h.until(started.id, 'aborted', (x) => x.state === 'aborted');
+    expect(h.target.calls).toEqual(['setWeight 25', 'abort']);
+    expect(r.message).toBe('step 2 aborted by ivan: bad build');
+    expect(r.weight).toBe(0);
+  });
 });
