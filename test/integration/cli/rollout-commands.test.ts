@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as NodePty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Endpoint, Rollout, RolloutSummary } from '../../../src/shared/contract/index';
-import { repoRoot, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import {
   cleanEnv,
   ensureCliBuilt,
   expectOneLineError,
   fleetdeckBin,
+  onPty,
   removeEmptyHome,
   runCli,
   until,
@@ -24,8 +23,6 @@ import {
 
 // Each case spawns real node processes and waits on the rollout engine's own clock.
 vi.setConfig({ testTimeout: 180_000 });
-
-const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
 
 /** Two Deployments behind one Service (replica ratio); 2024-11 is as good as 2024-10. */
 const supportStable = 'prod-us-east:support:support-bot-2024-10';
@@ -475,38 +472,3 @@ describe('errors', () => {
     );
   });
 });
-
-/** bin/fleetdeck on a real PTY, so it sees a terminal: it asks, and draws in place. */
-async function onPty(args: string[]) {
-  const env = cleanEnv() as Record<string, string>;
-  const proc: NodePty.IPty = pty.spawn(fleetdeckBin, args, { cols: 160, rows: 40, cwd: repoRoot, env });
-  let output = '';
-  const waiters: Array<() => void> = [];
-  proc.onData((data) => {
-    output += data;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  let done = false;
-  const exited = new Promise<number>((resolve) =>
-    proc.onExit(({ exitCode }) => {
-      done = true;
-      resolve(exitCode);
-      for (const wake of waiters.splice(0)) wake();
-    }),
-  );
-  const session = {
-    pty: proc,
-    get output() {
-      return output.replace(/\r/g, '');
-    },
-    exited,
-    /** Waits on output, not on time: every chunk of output (or the exit) re-checks the pattern. */
-    async waitFor(pattern: RegExp) {
-      while (!pattern.test(session.output)) {
-        if (done) throw new Error(`fleetdeck exited before printing ${pattern}; output:\n${session.output}`);
-        await new Promise<void>((wake) => waiters.push(wake));
-      }
-    },
-  };
-  return session;
-}

@@ -1,15 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type * as NodePty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/index';
-import { repoRoot, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import {
-  cleanEnv,
   ensureCliBuilt,
   expectOneLineError,
-  fleetdeckBin,
+  onPty,
   removeEmptyHome,
   runCli,
   until,
@@ -23,8 +20,6 @@ import {
 
 // Each case spawns real node processes; on a machine shared by many test runs that takes time.
 vi.setConfig({ testTimeout: 120_000 });
-
-const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
 
 interface RunRecord {
   id: string;
@@ -277,7 +272,10 @@ describe('fleetdeck runbook run', () => {
   });
 
   it('on a terminal, asks y/N before a destructive step: y runs it', async () => {
-    const session = await onPty(['--data-dir', fleet.dataDir, 'runbook', 'run', 'cli-test']);
+    const session = await onPty(['--data-dir', fleet.dataDir, 'runbook', 'run', 'cli-test'], {
+      cols: 200,
+      rows: 50,
+    });
     await session.waitFor(/\[y\/N\] /);
     expect(session.output).toContain('Run step 2 (Pretend to change something)? It needs confirmation.');
     session.pty.write('y\r');
@@ -291,7 +289,10 @@ describe('fleetdeck runbook run', () => {
   });
 
   it('on a terminal, anything but y aborts the run (exit 4)', async () => {
-    const session = await onPty(['--data-dir', fleet.dataDir, 'runbook', 'run', 'cli-test']);
+    const session = await onPty(['--data-dir', fleet.dataDir, 'runbook', 'run', 'cli-test'], {
+      cols: 200,
+      rows: 50,
+    });
     await session.waitFor(/\[y\/N\] /);
     session.pty.write('n\r');
     const code = await session.exited;
@@ -333,38 +334,3 @@ describe('fleetdeck annotate', () => {
     expect(run.notes.map((n) => n.text)).toContain('from-the-step');
   });
 });
-
-/** bin/fleetdeck on a real PTY, so it sees a terminal and asks. */
-async function onPty(args: string[]) {
-  const env = cleanEnv() as Record<string, string>;
-  const proc: NodePty.IPty = pty.spawn(fleetdeckBin, args, { cols: 200, rows: 50, cwd: repoRoot, env });
-  let output = '';
-  const waiters: Array<() => void> = [];
-  proc.onData((data) => {
-    output += data;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  let done = false;
-  const exited = new Promise<number>((resolve) =>
-    proc.onExit(({ exitCode }) => {
-      done = true;
-      resolve(exitCode);
-      for (const wake of waiters.splice(0)) wake();
-    }),
-  );
-  const session = {
-    pty: proc,
-    get output() {
-      return output.replace(/\r/g, '');
-    },
-    exited,
-    /** Waits on output, not on time: every chunk of output (or the exit) re-checks the pattern. */
-    async waitFor(pattern: RegExp) {
-      while (!pattern.test(session.output)) {
-        if (done) throw new Error(`fleetdeck exited before printing ${pattern}; output:\n${session.output}`);
-        await new Promise<void>((wake) => waiters.push(wake));
-      }
-    },
-  };
-  return session;
-}

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type * as NodePty from 'node-pty';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,3 +84,40 @@ export function expectOneLineError(
 }
 
 export { until } from '../../../support/until';
+
+const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;
+
+/** bin/fleetdeck on a real PTY, so it sees a terminal: it asks, and draws in place. */
+export async function onPty(args: string[], size: { cols: number; rows: number } = { cols: 160, rows: 40 }) {
+  const env = cleanEnv() as Record<string, string>;
+  const proc: NodePty.IPty = pty.spawn(fleetdeckBin, args, { ...size, cwd: repoRoot, env });
+  let output = '';
+  const waiters: Array<() => void> = [];
+  proc.onData((data) => {
+    output += data;
+    for (const wake of waiters.splice(0)) wake();
+  });
+  let done = false;
+  const exited = new Promise<number>((resolve) =>
+    proc.onExit(({ exitCode }) => {
+      done = true;
+      resolve(exitCode);
+      for (const wake of waiters.splice(0)) wake();
+    }),
+  );
+  const session = {
+    pty: proc,
+    get output() {
+      return output.replace(/\r/g, '');
+    },
+    exited,
+    /** Waits on output, not on time: every chunk of output (or the exit) re-checks the pattern. */
+    async waitFor(pattern: RegExp) {
+      while (!pattern.test(session.output)) {
+        if (done) throw new Error(`fleetdeck exited before printing ${pattern}; output:\n${session.output}`);
+        await new Promise<void>((wake) => waiters.push(wake));
+      }
+    },
+  };
+  return session;
+}
