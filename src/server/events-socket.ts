@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { refuseUpgrade } from './upgrade-refusal';
+import { closeAllSockets, refuseUpgrade } from './socket-lifecycle';
 import type { EventMessage } from '../shared/contract/index';
 import { checkToken } from './console-auth';
 import type { RequestGuard } from './request-guard';
@@ -71,26 +71,7 @@ export class EventsSocket {
   /** Closes every socket with 1001 and waits (at most `graceMs`) for them to go. */
   async close(graceMs = 2000): Promise<void> {
     clearInterval(this.heartbeat);
-    const sockets = [...this.wss.clients];
-    await Promise.all(
-      sockets.map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === ws.CLOSED) return resolve();
-            const timer = setTimeout(() => {
-              ws.terminate();
-              resolve();
-            }, graceMs);
-            timer.unref();
-            ws.once('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            ws.close(1001, 'Fleetdeck console is shutting down');
-          }),
-      ),
-    );
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await closeAllSockets(this.wss, 1001, 'Fleetdeck console is shutting down', graceMs);
   }
 
   private attach(ws: WebSocket): void {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { refuseUpgrade } from './upgrade-refusal';
+import { closeAllSockets, refuseUpgrade } from './socket-lifecycle';
 import type { TerminalStreams } from '../core/terminal/terminal.types';
 import { TERMINAL_CLOSE } from '../shared/api/terminal-stream';
 import { terminalClientFrameSchema, terminalIdSchema } from '../shared/contract/terminal.schema';
@@ -71,25 +71,7 @@ export class TerminalSocket {
 
   async close(graceMs = 2000): Promise<void> {
     clearInterval(this.heartbeat);
-    await Promise.all(
-      [...this.wss.clients].map(
-        (ws) =>
-          new Promise<void>((resolve) => {
-            if (ws.readyState === ws.CLOSED) return resolve();
-            const timer = setTimeout(() => {
-              ws.terminate();
-              resolve();
-            }, graceMs);
-            timer.unref();
-            ws.once('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            ws.close(TERMINAL_CLOSE.shutdown, 'Fleetdeck console is shutting down');
-          }),
-      ),
-    );
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await closeAllSockets(this.wss, TERMINAL_CLOSE.shutdown, 'Fleetdeck console is shutting down', graceMs);
   }
 
   private attach(ws: WebSocket, id: string, attachToken: string): void {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
 
 const reasonText: Record<number, string> = {
   400: 'Bad Request',
@@ -38,4 +39,35 @@ export function refuseUpgrade(
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
       body,
   );
+}
+
+/**
+ * Closes every socket of a server with `code` and `reason`, terminating those that do not finish
+ * the closing handshake within `graceMs`, then closes the server.
+ */
+export async function closeAllSockets(
+  wss: WebSocketServer,
+  code: number,
+  reason: string,
+  graceMs: number,
+): Promise<void> {
+  await Promise.all(
+    [...wss.clients].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, graceMs);
+          timer.unref();
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(code, reason);
+        }),
+    ),
+  );
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
 }
