@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, HealthStatus } from '../../../src/shared/contract/index';
-import { aggregateRegions, symbolSize } from '../../../src/renderer/views/fleet/fleet-model';
+import {
+  aggregateRegions,
+  markChange,
+  symbolSize,
+  type RegionMark,
+} from '../../../src/renderer/views/fleet/fleet-model';
 import { buildTopology } from '../../../src/renderer/views/fleet/fleet-topology-model';
 import {
   endpointHash,
@@ -87,6 +92,28 @@ describe('fleet-model: regions for the map', () => {
     expect(symbolSize(0, 100)).toBe(14);
     expect(symbolSize(100, 100)).toBe(44);
     expect(symbolSize(25, 100)).toBeCloseTo(14 + 30 * 0.5);
+  });
+
+  it('tells a change in health from a traffic-only resize from nothing the map would show', () => {
+    const mark = (over: Partial<RegionMark> = {}): RegionMark => ({
+      region: 'us-east-1',
+      label: 'N. Virginia',
+      lon: -77,
+      lat: 38,
+      size: 20,
+      worst: 'ok',
+      healthLine: 'OK',
+      position: 'right',
+      ...over,
+    });
+    expect(markChange(null, [mark()])).toBe('health');
+    expect(markChange([mark()], [mark({ size: 20.4 })])).toBe('none');
+    expect(markChange([mark()], [mark({ size: 21.2 })])).toBe('traffic');
+    expect(markChange([mark()], [mark({ worst: 'critical', healthLine: '3 critical' })])).toBe('health');
+    expect(markChange([mark({ healthLine: '3 critical' })], [mark({ healthLine: '4 critical' })])).toBe(
+      'health',
+    );
+    expect(markChange([mark()], [mark(), mark({ region: 'eu-west-1' })])).toBe('health');
   });
 });
 

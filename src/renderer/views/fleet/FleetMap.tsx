@@ -1,14 +1,25 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HealthStatus } from '../../../shared/contract/index';
 import { formatMetric } from '../../../shared/fleet/format';
 import { chartPalette, type ChartPalette } from '../../charts/chart-theme';
 import { EChart } from '../../charts/EChart';
 import { echarts, type ECElementEvent, type EChartsCoreOption } from '../../charts/echarts-setup';
 import { ensureWorldMap } from '../../charts/world-map';
 import { HealthWord } from './HealthWord';
-import { healthGlyph, healthWords, symbolSize, type RegionAggregate } from './fleet-model';
+import {
+  healthGlyph,
+  healthWords,
+  markChange,
+  symbolSize,
+  type RegionAggregate,
+  type RegionMark,
+} from './fleet-model';
 import { endpointsHash, openHash } from './fleet-url';
 
 export const FLEET_MAP_RENDERED_MARK = 'fleetdeck:fleet-map-rendered';
+
+/** A symbol resized by traffic alone is redrawn at most this often; health changes show at once. */
+export const TRAFFIC_REFRESH_MS = 20_000;
 
 const esc = (text: string) => echarts.format.encodeHTML(text);
 
@@ -73,10 +84,27 @@ function baseOption(palette: ChartPalette): EChartsCoreOption {
   };
 }
 
-function regionSeries(regions: RegionAggregate[], palette: ChartPalette) {
+/** The regions as drawn: critical last, so it draws on top of a neighbour. */
+function regionMarks(regions: RegionAggregate[]): RegionMark[] {
   const placed = regions.filter((r) => r.place !== null);
   const maxRate = Math.max(0, ...placed.map((r) => r.requestRate));
-  const byName = new Map(placed.map((r) => [r.region, r]));
+  return [...placed]
+    .sort((a, b) => rank(a.worst) - rank(b.worst))
+    .map((r) => ({
+      region: r.region,
+      label: r.label,
+      lon: r.place!.lon,
+      lat: r.place!.lat,
+      size: symbolSize(r.requestRate, maxRate),
+      worst: r.worst,
+      healthLine: healthLine(r),
+      // Left of the symbol when a neighbour sits just east (Oregon next to N. Virginia).
+      // Below it when neighbours sit on both sides (Ohio between Oregon and N. Virginia).
+      position: crowdedEast(r, placed) ? (crowdedWest(r, placed) ? 'bottom' : 'left') : 'right',
+    }));
+}
+
+function regionSeries(marks: RegionMark[], palette: ChartPalette, tooltip: (p: { name: string }) => string) {
   return {
     id: 'regions',
     type: 'scatter',
@@ -86,12 +114,7 @@ function regionSeries(regions: RegionAggregate[], palette: ChartPalette) {
     geoId: 'world',
     cursor: 'pointer',
     labelLayout: { moveOverlap: 'shiftY' },
-    tooltip: {
-      formatter: (p: { name: string }) => {
-        const r = byName.get(p.name);
-        return r ? tooltipHtml(r) : '';
-      },
-    },
+    tooltip: { formatter: tooltip },
     label: {
       show: true,
       position: 'right',
@@ -103,28 +126,41 @@ function regionSeries(regions: RegionAggregate[], palette: ChartPalette) {
       textBorderWidth: 3,
     },
     emphasis: { scale: 1.15, label: { fontWeight: 'bold' } },
-    // Critical last, so it draws on top of a neighbour.
-    data: [...placed]
-      .sort((a, b) => rank(a.worst) - rank(b.worst))
-      .map((r) => ({
-        id: r.region,
-        name: r.region,
-        value: [r.place!.lon, r.place!.lat, r.requestRate],
-        symbolSize: symbolSize(r.requestRate, maxRate),
-        itemStyle: {
-          color: palette.health[r.worst],
-          opacity: 0.85,
-          borderColor: palette.panel,
-          borderWidth: 1.5,
-        },
-        label: {
-          // Left of the symbol when a neighbour sits just east (Oregon next to N. Virginia).
-          // Below it when neighbours sit on both sides (Ohio between Oregon and N. Virginia).
-          position: crowdedEast(r, placed) ? (crowdedWest(r, placed) ? 'bottom' : 'left') : 'right',
-          formatter: `${r.label}\n${healthGlyph[r.worst]} ${healthLine(r)}`,
-        },
-      })),
+    data: marks.map((m) => ({
+      id: m.region,
+      name: m.region,
+      value: [m.lon, m.lat],
+      symbolSize: m.size,
+      itemStyle: {
+        color: palette.health[m.worst],
+        opacity: 0.85,
+        borderColor: palette.panel,
+        borderWidth: 1.5,
+      },
+      label: {
+        position: m.position,
+        formatter: `${m.label}\n${healthGlyph[m.worst]} ${m.healthLine}`,
+      },
+    })),
   };
+}
+
+/**
+ * The marks the chart shows: the newest at once when a region's health (colour, words) changed;
+ * when only traffic moved a symbol's size, at most once per TRAFFIC_REFRESH_MS. A settled
+ * fleet's ticks change traffic decimals, and redrawing the map for each cost most of a tick.
+ */
+function useShownMarks(regions: RegionAggregate[]): RegionMark[] {
+  const marks = useMemo(() => regionMarks(regions), [regions]);
+  const [shown, setShown] = useState(() => ({ marks, at: performance.now() }));
+  useEffect(() => {
+    const change = markChange(shown.marks, marks);
+    if (change === 'none') return;
+    const wait = change === 'health' ? 0 : Math.max(0, shown.at + TRAFFIC_REFRESH_MS - performance.now());
+    const timer = setTimeout(() => setShown({ marks, at: performance.now() }), wait);
+    return () => clearTimeout(timer);
+  }, [marks, shown]);
+  return shown.marks;
 }
 
 /** "OK", or how many are in the worst state: "15 critical" reads calmer than a red "Critical". */
@@ -158,12 +194,32 @@ const rank = (s: RegionAggregate['worst']) => ({ ok: 0, unknown: 1, warning: 2, 
  * coloured by the worst endpoint health and labelled with the health in words. Beside it, the
  * same regions as a list, for reading exact counts and for regions regions.json does not know.
  */
-export function FleetMap({ regions, theme }: { regions: RegionAggregate[]; theme: 'light' | 'dark' }) {
+export const FleetMap = memo(function FleetMap({
+  regions,
+  theme,
+}: {
+  regions: RegionAggregate[];
+  theme: 'light' | 'dark';
+}) {
   const palette = chartPalette(theme);
   const base = useMemo(() => baseOption(palette), [palette]);
+  // The tooltip reads the newest figures when it opens, so they need no chart update.
+  const [byName] = useState(() => new Map<string, RegionAggregate>());
+  useEffect(() => {
+    byName.clear();
+    for (const r of regions) byName.set(r.region, r);
+  }, [byName, regions]);
+  const tooltip = useCallback(
+    (p: { name: string }) => {
+      const r = byName.get(p.name);
+      return r ? tooltipHtml(r) : '';
+    },
+    [byName],
+  );
+  const marks = useShownMarks(regions);
   const option = useMemo(
-    () => ({ ...base, series: [regionSeries(regions, palette)] }),
-    [base, regions, palette],
+    () => ({ ...base, series: [regionSeries(marks, palette, tooltip)] }),
+    [base, marks, palette, tooltip],
   );
   const rendered = useRef(false);
   const box = useRef<HTMLDivElement>(null);
@@ -194,33 +250,19 @@ export function FleetMap({ regions, theme }: { regions: RegionAggregate[]; theme
         <h2 className="fleet-panel-title">Regions</h2>
         <ul>
           {regions.map((r) => (
-            <li
+            <RegionRow
               key={r.region}
-              data-testid="fleet-region"
-              data-region={r.region}
-              data-health={r.worst}
-              data-total={r.health.total}
-              data-ok={r.health.ok}
-              data-warning={r.health.warning}
-              data-critical={r.health.critical}
-              data-unknown={r.health.unknown}
-            >
-              <a href={endpointsHash({ region: r.region })} className="fleet-region-link">
-                <span className="fleet-region-name">{r.label}</span>
-                <HealthWord status={r.worst} />
-                <span className="fleet-region-figures">
-                  <span className="fleet-region-code">{r.region}</span> · {r.health.total} endpoints ·{' '}
-                  {formatMetric('request_rate', r.requestRate)}
-                  {r.health.critical + r.health.warning > 0 ? (
-                    <span className="fleet-region-bad">
-                      {r.health.critical > 0 ? ` · ${r.health.critical} critical` : ''}
-                      {r.health.warning > 0 ? ` · ${r.health.warning} warning` : ''}
-                    </span>
-                  ) : null}
-                </span>
-                <span className="fleet-region-clusters">{r.clusters.map((c) => c.cluster).join(', ')}</span>
-              </a>
-            </li>
+              region={r.region}
+              label={r.label}
+              worst={r.worst}
+              total={r.health.total}
+              ok={r.health.ok}
+              warning={r.health.warning}
+              critical={r.health.critical}
+              unknown={r.health.unknown}
+              rate={formatMetric('request_rate', r.requestRate)}
+              clusters={r.clusters.map((c) => c.cluster).join(', ')}
+            />
           ))}
         </ul>
         {unplaced.length > 0 ? (
@@ -231,4 +273,46 @@ export function FleetMap({ regions, theme }: { regions: RegionAggregate[]; theme
       </section>
     </div>
   );
-}
+});
+
+/** One row of the regions list; its props are what it shows, so an unchanged row does not re-render. */
+const RegionRow = memo(function RegionRow(p: {
+  region: string;
+  label: string;
+  worst: HealthStatus;
+  total: number;
+  ok: number;
+  warning: number;
+  critical: number;
+  unknown: number;
+  rate: string;
+  clusters: string;
+}) {
+  return (
+    <li
+      data-testid="fleet-region"
+      data-region={p.region}
+      data-health={p.worst}
+      data-total={p.total}
+      data-ok={p.ok}
+      data-warning={p.warning}
+      data-critical={p.critical}
+      data-unknown={p.unknown}
+    >
+      <a href={endpointsHash({ region: p.region })} className="fleet-region-link">
+        <span className="fleet-region-name">{p.label}</span>
+        <HealthWord status={p.worst} />
+        <span className="fleet-region-figures">
+          <span className="fleet-region-code">{p.region}</span> · {p.total} endpoints · {p.rate}
+          {p.critical + p.warning > 0 ? (
+            <span className="fleet-region-bad">
+              {p.critical > 0 ? ` · ${p.critical} critical` : ''}
+              {p.warning > 0 ? ` · ${p.warning} warning` : ''}
+            </span>
+          ) : null}
+        </span>
+        <span className="fleet-region-clusters">{p.clusters}</span>
+      </a>
+    </li>
+  );
+});

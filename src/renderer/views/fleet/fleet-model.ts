@@ -141,3 +141,49 @@ export function symbolSize(requestRate: number, maxRate: number, min = 14, max =
   if (!(maxRate > 0) || !(requestRate > 0)) return min;
   return min + (max - min) * Math.sqrt(Math.min(requestRate, maxRate) / maxRate);
 }
+
+/**
+ * What the map draws for one region: where, how big, in which colour, with which words. Kept
+ * apart from the region's figures so a live tick that moved only traffic decimals can be told
+ * from one that changed what a person sees (live-tick benchmark, issue 4).
+ */
+export interface RegionMark {
+  region: string;
+  label: string;
+  lon: number;
+  lat: number;
+  size: number;
+  worst: HealthStatus;
+  /** The label under the region name: "OK", "15 critical". */
+  healthLine: string;
+  position: 'left' | 'right' | 'bottom';
+}
+
+/**
+ * How two mark lists differ. `health`: a region came or went, or its colour or words changed;
+ * shown at once. `traffic`: only a symbol grew or shrank by a pixel or more; may wait.
+ * `none`: the map would draw the same (sub-pixel size moves are not worth a chart update).
+ */
+export function markChange(
+  prev: readonly RegionMark[] | null,
+  next: readonly RegionMark[],
+): 'health' | 'traffic' | 'none' {
+  if (!prev || prev.length !== next.length) return 'health';
+  let traffic = false;
+  for (let i = 0; i < next.length; i++) {
+    const a = prev[i]!;
+    const b = next[i]!;
+    if (
+      a.region !== b.region ||
+      a.label !== b.label ||
+      a.worst !== b.worst ||
+      a.healthLine !== b.healthLine ||
+      a.position !== b.position ||
+      a.lon !== b.lon ||
+      a.lat !== b.lat
+    )
+      return 'health';
+    if (Math.abs(a.size - b.size) >= 1) traffic = true;
+  }
+  return traffic ? 'traffic' : 'none';
+}
