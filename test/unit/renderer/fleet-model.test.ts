@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Endpoint, HealthStatus } from '../../../src/shared/contract/index';
 import {
   aggregateRegions,
+  createRegionAggregator,
   markChange,
   symbolSize,
+  type RegionAggregate,
   type RegionMark,
 } from '../../../src/renderer/views/fleet/fleet-model';
 import { buildTopology } from '../../../src/renderer/views/fleet/fleet-topology-model';
@@ -92,6 +94,42 @@ describe('fleet-model: regions for the map', () => {
     expect(symbolSize(0, 100)).toBe(14);
     expect(symbolSize(100, 100)).toBe(44);
     expect(symbolSize(25, 100)).toBeCloseTo(14 + 30 * 0.5);
+  });
+
+  it('keeps a live aggregate equal to a full pass as endpoints change, arrive and leave', () => {
+    const agg = createRegionAggregator(regions);
+    const list = [
+      endpoint({ region: 'us-east-1', rate: 10 }),
+      endpoint({ region: 'us-east-1', rate: 5, cluster: 'b' }),
+      endpoint({ region: 'eu-west-1', rate: 3 }),
+    ];
+    let fleet = new Map(list.map((e) => [e.id, e]));
+    const same = (a: RegionAggregate[], b: RegionAggregate[]) => {
+      expect(
+        a.map((r) => [r.region, r.worst, r.health, r.clusters.map((c) => [c.cluster, c.health])]),
+      ).toEqual(b.map((r) => [r.region, r.worst, r.health, r.clusters.map((c) => [c.cluster, c.health])]));
+      a.forEach((r, i) => {
+        expect(r.requestRate).toBeCloseTo(b[i]!.requestRate, 9);
+        expect(r.errorRate ?? -1).toBeCloseTo(b[i]!.errorRate ?? -1, 9);
+      });
+    };
+    same(agg.update(fleet), aggregateRegions(fleet.values(), regions));
+    // An error burst: one endpoint turns critical, its region with it.
+    fleet = new Map(fleet);
+    fleet.set(list[1]!.id, { ...list[1]!, health: { status: 'critical', reason: '', since: null } });
+    let out = agg.update(fleet);
+    same(out, aggregateRegions(fleet.values(), regions));
+    expect(out.find((r) => r.region === 'us-east-1')!.worst).toBe('critical');
+    // One leaves (its region empties and goes), one arrives in a new region.
+    fleet = new Map(fleet);
+    fleet.delete(list[2]!.id);
+    const added = endpoint({ region: 'asia-northeast1', status: 'warning', rate: 7 });
+    fleet.set(added.id, added);
+    out = agg.update(fleet);
+    same(out, aggregateRegions(fleet.values(), regions));
+    expect(out.map((r) => r.region)).toEqual(['asia-northeast1', 'us-east-1']);
+    // The same map again is the same answer, not a recount.
+    expect(agg.update(fleet)).toBe(out);
   });
 
   it('tells a change in health from a traffic-only resize from nothing the map would show', () => {

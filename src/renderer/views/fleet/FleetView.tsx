@@ -8,7 +8,7 @@ import { FleetHeader } from './FleetHeader';
 import { FleetMap } from './FleetMap';
 import { FleetTopology } from './FleetTopology';
 import regionPlaces from '../../../../resources/map/regions.json';
-import { aggregateRegions, type RegionPlace } from './fleet-model';
+import { createRegionAggregator, type RegionPlace } from './fleet-model';
 import { fleetHash, parseFleetParams, type FleetViewParams } from './fleet-url';
 
 /** Charts redraw at most this often; deltas in between only bump fleetVersion. */
@@ -96,10 +96,8 @@ function FleetPanels({
 }) {
   const endpoints = useThrottledEndpoints();
   const theme = useFleet(selectTheme);
-  const regions = useMemo(
-    () => aggregateRegions(endpoints.values(), regionPlaces as Record<string, RegionPlace>),
-    [endpoints],
-  );
+  const [aggregator] = useState(() => createRegionAggregator(regionPlaces as Record<string, RegionPlace>));
+  const regions = useMemo(() => aggregator.update(endpoints), [aggregator, endpoints]);
   return (
     <>
       <div className="fleet-toolbar">

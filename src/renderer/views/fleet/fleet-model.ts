@@ -187,3 +187,121 @@ export function markChange(
   }
   return traffic ? 'traffic' : 'none';
 }
+
+/** A full pass every this many updates, so the running float sums cannot drift. */
+const FULL_PASS_EVERY = 120;
+
+/**
+ * aggregateRegions for a live fleet: each update takes the store's newest endpoints map and
+ * re-counts only the endpoints whose object changed since the last one (the data slice makes a
+ * new object per changed endpoint and keeps the rest), subtracting the old figures and adding
+ * the new. At 10,000 endpoints a tick changes a few hundred, and the full pass cost ~9 ms of
+ * every tick (live-tick benchmark, issue 4). Same result as aggregateRegions, up to float
+ * rounding in the sums, which a periodic full pass resets.
+ */
+export function createRegionAggregator(places: Readonly<Record<string, RegionPlace>>) {
+  let last: ReadonlyMap<string, Endpoint> | null = null;
+  let byRegion = new Map<string, RegionAcc>();
+  let result: RegionAggregate[] = [];
+  let updates = 0;
+
+  const apply = (e: Endpoint, sign: 1 | -1) => {
+    const key = e.region || 'unknown';
+    let acc = byRegion.get(key);
+    if (!acc) {
+      const place = places[key];
+      acc = {
+        region: key,
+        label: place?.label ?? key,
+        place: place ? { lat: place.lat, lon: place.lon } : null,
+        health: emptyCounts(),
+        requestRate: 0,
+        spendPerHour: 0,
+        gpus: 0,
+        errWeighted: 0,
+        errWeight: 0,
+        clusters: new Map(),
+      };
+      byRegion.set(key, acc);
+    }
+    const rate = requestRateOf(e);
+    const spend = spendRateOf(e);
+    const status = e.health.status;
+    acc.health[status] += sign;
+    acc.health.total += sign;
+    acc.requestRate += sign * rate;
+    acc.spendPerHour += sign * spend;
+    acc.gpus += sign * e.gpus;
+    const err = e.metrics.error_rate?.value;
+    if (err !== undefined) {
+      const w = Math.max(rate, 1e-6);
+      acc.errWeighted += sign * err * w;
+      acc.errWeight += sign * w;
+    }
+    let cluster = acc.clusters.get(e.cluster);
+    if (!cluster) {
+      cluster = {
+        cluster: e.cluster,
+        source: e.source,
+        health: emptyCounts(),
+        requestRate: 0,
+        spendPerHour: 0,
+      };
+      acc.clusters.set(e.cluster, cluster);
+    }
+    cluster.health[status] += sign;
+    cluster.health.total += sign;
+    cluster.requestRate += sign * rate;
+    cluster.spendPerHour += sign * spend;
+  };
+
+  const full = (endpoints: ReadonlyMap<string, Endpoint>) => {
+    byRegion = new Map();
+    for (const e of endpoints.values()) apply(e, 1);
+  };
+
+  return {
+    update(endpoints: ReadonlyMap<string, Endpoint>): RegionAggregate[] {
+      if (endpoints === last) return result;
+      updates += 1;
+      if (!last || updates % FULL_PASS_EVERY === 0) full(endpoints);
+      else {
+        const before = last;
+        let kept = 0;
+        // forEach, not for-of over entries: no [id, endpoint] pair allocated per endpoint per tick.
+        endpoints.forEach((e, id) => {
+          const old = before.get(id);
+          if (old === e) {
+            kept += 1;
+            return;
+          }
+          if (old) {
+            kept += 1;
+            apply(old, -1);
+          }
+          apply(e, 1);
+        });
+        // Some of the last endpoints are gone: take them out.
+        if (kept < last.size) for (const [id, e] of last) if (!endpoints.has(id)) apply(e, -1);
+      }
+      last = endpoints;
+      result = [...byRegion.values()]
+        .filter((acc) => acc.health.total > 0)
+        .sort((a, b) => a.region.localeCompare(b.region))
+        .map(({ errWeighted, errWeight, clusters, ...rest }) => ({
+          ...rest,
+          health: { ...rest.health },
+          // Sums of non-negative figures: a tiny negative is float rounding, not a figure.
+          requestRate: Math.max(0, rest.requestRate),
+          spendPerHour: Math.max(0, rest.spendPerHour),
+          worst: worstOf(rest.health),
+          errorRate: errWeight > 1e-9 ? Math.max(0, errWeighted / errWeight) : null,
+          clusters: [...clusters.values()]
+            .filter((c) => c.health.total > 0)
+            .sort((a, b) => a.cluster.localeCompare(b.cluster))
+            .map((c) => ({ ...c, health: { ...c.health } })),
+        }));
+      return result;
+    },
+  };
+}
