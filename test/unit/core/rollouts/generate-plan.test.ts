@@ -84,7 +84,7 @@ describe('generateRolloutPlan', () => {
     expect(shown).toEqual([
       'error_rate <= stable * 1.5 + 0.5%',
       'error_rate < 1%',
-      'latency_p95 <= stable * 1.2',
+      'latency_p95 <= stable * 1.2 + 250ms',
       'latency_p95 < 4s',
       'ttft_p95 <= stable + 100ms',
       'cost_per_1k_requests <= stable * 1.2',
