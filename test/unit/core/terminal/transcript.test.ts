@@ -158,8 +158,15 @@ describe('transcript retention', () => {
         clock += 60_000;
         const session = h.open();
         // About 20 KB of transcript each.
-        h.plane.host.write(session.id, `printf 'session-${i} %.0s' $(seq 1 2000); echo; exit\r`);
-        await new Promise<void>((done) => h.plane.host.onExit(session.id, () => done()));
+        h.plane.host.write(
+          session.id,
+          `printf 'session-${i} %.0s' $(seq 1 2000); echo "end-$((${i}+100))"\r`,
+        );
+        // All of it read before the shell exits (output in flight when a PTY closes can be lost).
+        await h.waitOutput(session.id, `end-${i + 100}`);
+        const exited = new Promise<void>((done) => h.plane.host.onExit(session.id, () => done()));
+        h.plane.host.write(session.id, 'exit\r');
+        await exited;
         ids.push(session.id);
       }
       const sizes = await Promise.all(
