@@ -76,63 +76,84 @@ export function aggregateRegions(
   places: Readonly<Record<string, RegionPlace>>,
 ): RegionAggregate[] {
   const byRegion = new Map<string, RegionAcc>();
-  for (const e of endpoints) {
-    const key = e.region || 'unknown';
-    let acc = byRegion.get(key);
-    if (!acc) {
-      const place = places[key];
-      acc = {
-        region: key,
-        label: place?.label ?? key,
-        place: place ? { lat: place.lat, lon: place.lon } : null,
-        health: emptyCounts(),
-        requestRate: 0,
-        spendPerHour: 0,
-        gpus: 0,
-        errWeighted: 0,
-        errWeight: 0,
-        clusters: new Map(),
-      };
-      byRegion.set(key, acc);
-    }
-    const rate = requestRateOf(e);
-    const spend = spendRateOf(e);
-    const status = e.health.status;
-    acc.health[status] += 1;
-    acc.health.total += 1;
-    acc.requestRate += rate;
-    acc.spendPerHour += spend;
-    acc.gpus += e.gpus;
-    const err = e.metrics.error_rate?.value;
-    if (err !== undefined) {
-      // Weight by traffic; an idle endpoint still counts a little so a lone error shows.
-      const w = Math.max(rate, 1e-6);
-      acc.errWeighted += err * w;
-      acc.errWeight += w;
-    }
-    let cluster = acc.clusters.get(e.cluster);
-    if (!cluster) {
-      cluster = {
-        cluster: e.cluster,
-        source: e.source,
-        health: emptyCounts(),
-        requestRate: 0,
-        spendPerHour: 0,
-      };
-      acc.clusters.set(e.cluster, cluster);
-    }
-    cluster.health[status] += 1;
-    cluster.health.total += 1;
-    cluster.requestRate += rate;
-    cluster.spendPerHour += spend;
+  for (const e of endpoints) accumulate(byRegion, places, e, 1);
+  return regionsOf(byRegion);
+}
+
+/** Adds (sign 1) or takes back (sign -1) one endpoint's figures in its region and cluster. */
+function accumulate(
+  byRegion: Map<string, RegionAcc>,
+  places: Readonly<Record<string, RegionPlace>>,
+  e: Endpoint,
+  sign: 1 | -1,
+): void {
+  const key = e.region || 'unknown';
+  let acc = byRegion.get(key);
+  if (!acc) {
+    const place = places[key];
+    acc = {
+      region: key,
+      label: place?.label ?? key,
+      place: place ? { lat: place.lat, lon: place.lon } : null,
+      health: emptyCounts(),
+      requestRate: 0,
+      spendPerHour: 0,
+      gpus: 0,
+      errWeighted: 0,
+      errWeight: 0,
+      clusters: new Map(),
+    };
+    byRegion.set(key, acc);
   }
+  const rate = requestRateOf(e);
+  const spend = spendRateOf(e);
+  const status = e.health.status;
+  acc.health[status] += sign;
+  acc.health.total += sign;
+  acc.requestRate += sign * rate;
+  acc.spendPerHour += sign * spend;
+  acc.gpus += sign * e.gpus;
+  const err = e.metrics.error_rate?.value;
+  if (err !== undefined) {
+    // Weight by traffic; an idle endpoint still counts a little so a lone error shows.
+    const w = Math.max(rate, 1e-6);
+    acc.errWeighted += sign * err * w;
+    acc.errWeight += sign * w;
+  }
+  let cluster = acc.clusters.get(e.cluster);
+  if (!cluster) {
+    cluster = {
+      cluster: e.cluster,
+      source: e.source,
+      health: emptyCounts(),
+      requestRate: 0,
+      spendPerHour: 0,
+    };
+    acc.clusters.set(e.cluster, cluster);
+  }
+  cluster.health[status] += sign;
+  cluster.health.total += sign;
+  cluster.requestRate += sign * rate;
+  cluster.spendPerHour += sign * spend;
+}
+
+/** The regions (and their clusters) that still hold endpoints, as the views read them. */
+function regionsOf(byRegion: ReadonlyMap<string, RegionAcc>): RegionAggregate[] {
   return [...byRegion.values()]
+    .filter((acc) => acc.health.total > 0)
     .sort((a, b) => a.region.localeCompare(b.region))
     .map(({ errWeighted, errWeight, clusters, ...rest }) => ({
       ...rest,
+      health: { ...rest.health },
+      // Sums of non-negative figures: a tiny negative is float rounding, not a figure.
+      requestRate: Math.max(0, rest.requestRate),
+      spendPerHour: Math.max(0, rest.spendPerHour),
       worst: worstOf(rest.health),
-      errorRate: errWeight > 0 ? errWeighted / errWeight : null,
-      clusters: [...clusters.values()].sort((a, b) => a.cluster.localeCompare(b.cluster)),
+      errorRate: errWeight > 1e-9 ? Math.max(0, errWeighted / errWeight) : null,
+      clusters: [...clusters.values()]
+        .filter((c) => c.health.total > 0)
+        .sort((a, b) => a.cluster.localeCompare(b.cluster))
+        .map((c) => ({ ...c, health: { ...c.health } })),
     }));
 }
 
@@ -205,55 +226,7 @@ export function createRegionAggregator(places: Readonly<Record<string, RegionPla
   let result: RegionAggregate[] = [];
   let updates = 0;
 
-  const apply = (e: Endpoint, sign: 1 | -1) => {
-    const key = e.region || 'unknown';
-    let acc = byRegion.get(key);
-    if (!acc) {
-      const place = places[key];
-      acc = {
-        region: key,
-        label: place?.label ?? key,
-        place: place ? { lat: place.lat, lon: place.lon } : null,
-        health: emptyCounts(),
-        requestRate: 0,
-        spendPerHour: 0,
-        gpus: 0,
-        errWeighted: 0,
-        errWeight: 0,
-        clusters: new Map(),
-      };
-      byRegion.set(key, acc);
-    }
-    const rate = requestRateOf(e);
-    const spend = spendRateOf(e);
-    const status = e.health.status;
-    acc.health[status] += sign;
-    acc.health.total += sign;
-    acc.requestRate += sign * rate;
-    acc.spendPerHour += sign * spend;
-    acc.gpus += sign * e.gpus;
-    const err = e.metrics.error_rate?.value;
-    if (err !== undefined) {
-      const w = Math.max(rate, 1e-6);
-      acc.errWeighted += sign * err * w;
-      acc.errWeight += sign * w;
-    }
-    let cluster = acc.clusters.get(e.cluster);
-    if (!cluster) {
-      cluster = {
-        cluster: e.cluster,
-        source: e.source,
-        health: emptyCounts(),
-        requestRate: 0,
-        spendPerHour: 0,
-      };
-      acc.clusters.set(e.cluster, cluster);
-    }
-    cluster.health[status] += sign;
-    cluster.health.total += sign;
-    cluster.requestRate += sign * rate;
-    cluster.spendPerHour += sign * spend;
-  };
+  const apply = (e: Endpoint, sign: 1 | -1) => accumulate(byRegion, places, e, sign);
 
   const full = (endpoints: ReadonlyMap<string, Endpoint>) => {
     byRegion = new Map();
@@ -285,22 +258,7 @@ export function createRegionAggregator(places: Readonly<Record<string, RegionPla
         if (kept < last.size) for (const [id, e] of last) if (!endpoints.has(id)) apply(e, -1);
       }
       last = endpoints;
-      result = [...byRegion.values()]
-        .filter((acc) => acc.health.total > 0)
-        .sort((a, b) => a.region.localeCompare(b.region))
-        .map(({ errWeighted, errWeight, clusters, ...rest }) => ({
-          ...rest,
-          health: { ...rest.health },
-          // Sums of non-negative figures: a tiny negative is float rounding, not a figure.
-          requestRate: Math.max(0, rest.requestRate),
-          spendPerHour: Math.max(0, rest.spendPerHour),
-          worst: worstOf(rest.health),
-          errorRate: errWeight > 1e-9 ? Math.max(0, errWeighted / errWeight) : null,
-          clusters: [...clusters.values()]
-            .filter((c) => c.health.total > 0)
-            .sort((a, b) => a.cluster.localeCompare(b.cluster))
-            .map((c) => ({ ...c, health: { ...c.health } })),
-        }));
+      result = regionsOf(byRegion);
       return result;
     },
   };
