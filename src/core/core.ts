@@ -18,6 +18,8 @@ import type { TerminalStreams } from './terminal/terminal.types';
 import { createRunbookPlane } from './runbooks/runbook-plane';
 import { createRolloutPlane } from './rollouts/rollout-plane';
 import { createKubernetesTrafficResolver } from './rollouts/targets/kubernetes-traffic';
+import { createIncidentPlane } from './incidents/incident-plane';
+import { coreCaller } from './incidents/core-caller';
 
 export interface CoreOptions {
   dataDir: string;
@@ -158,8 +160,22 @@ export function startCore(options: CoreOptions): Core {
     ...(options.now ? { now: options.now } : {}),
   });
 
+  // Incidents and policies act through the registry like a person (bound once it exists below).
+  let registry: CommandRegistry | null = null;
+  const incidents = createIncidentPlane({
+    db: store.db,
+    log,
+    bus,
+    settings,
+    fleet: plane.fleet,
+    metrics: plane.metrics,
+    call: coreCaller((name, args, actor) => registry!.call(name, args, { actor, host: options.host })),
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: HandlerMap = {
     ...plane.handlers,
+    ...incidents.handlers,
     ...terminals.handlers,
     ...runbooks.handlers,
     ...rollouts.handlers,
@@ -173,15 +189,18 @@ export function startCore(options: CoreOptions): Core {
     'settings.get': () => settings.get(),
     'settings.set': (patch, ctx) => settings.set(patch, ctx.actor),
   };
-  const registry = new CommandRegistry(handlers, {
+  const commandRegistry = new CommandRegistry(handlers, {
     log,
     validateResults: options.validateResults ?? Boolean(process.env.VITEST),
+    onCalled: (name, args, ctx, result) => incidents.onCalled(name, args, ctx, result),
   });
+  registry = commandRegistry;
 
   app.health();
   plane.start();
   runbooks.start();
   rollouts.start();
+  incidents.start();
   const timer = setInterval(() => {
     const fresh = plane.dataFreshAt();
     if (fresh !== null) app.markFresh(fresh);
@@ -192,7 +211,7 @@ export function startCore(options: CoreOptions): Core {
   let closed = false;
   log.info('core started', { dataDir: options.dataDir, host: options.host, pid: process.pid });
   return {
-    call: (name, args, ctx) => registry.call(name, args, ctx),
+    call: (name, args, ctx) => commandRegistry.call(name, args, ctx),
     subscribe: (listener) => {
       const off = bus.subscribe(listener);
       // A new subscriber gets the current status at once instead of waiting for the timer.
@@ -212,6 +231,7 @@ export function startCore(options: CoreOptions): Core {
       closed = true;
       clearInterval(timer);
       spend.stop();
+      await incidents.close();
       await rollouts.close();
       await traffic.close();
       await runbooks.close();

@@ -25,6 +25,11 @@ export interface RegistryOptions {
   log: Logger;
   /** Check results against their schemas too (on in tests; catches core bugs early). */
   validateResults?: boolean;
+  /**
+   * Told of every command that succeeded, after it did (incidents record what people do to
+   * their endpoints). Called synchronously; it must not throw, and what it throws is logged.
+   */
+  onCalled?: (name: CommandName, args: unknown, ctx: CommandContext, result: unknown) => void;
 }
 
 /**
@@ -52,6 +57,13 @@ export class CommandRegistry {
             message: `${name} returned a result that breaks its contract: ${describeIssues(check.error)}`,
             where: name,
           });
+        }
+      }
+      if (this.options.onCalled) {
+        try {
+          this.options.onCalled(name, parsed, ctx, result);
+        } catch (error) {
+          this.options.log.error('command listener failed', { command: name, error: String(error) });
         }
       }
       return { ok: true, result };

@@ -332,6 +332,106 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'incidents, their timelines, and self-healing policies',
+    up(db) {
+      // Issue 7. An incident and each timeline entry are durable (synchronous=FULL). An entry is
+      // written with the incident's counters in one transaction, so a crash leaves it whole or
+      // absent. `snapshot` holds a chart's data as JSON so it renders with no source at all.
+      // `incident_artifact` carries the runs and transcripts of an imported incident (local
+      // incidents read them from the runbook and terminal tables).
+      db.exec(`
+        CREATE TABLE incident (
+          id              TEXT PRIMARY KEY,
+          title           TEXT NOT NULL,
+          severity        TEXT NOT NULL,
+          state           TEXT NOT NULL,
+          origin          TEXT NOT NULL,
+          owner           TEXT,
+          group_key       TEXT NOT NULL,
+          signals         TEXT NOT NULL,
+          started_at      INTEGER NOT NULL,
+          detected_at     INTEGER NOT NULL,
+          acknowledged_at INTEGER,
+          mitigated_at    INTEGER,
+          resolved_at     INTEGER,
+          updated_at      INTEGER NOT NULL,
+          entry_count     INTEGER NOT NULL DEFAULT 0,
+          next_seq        INTEGER NOT NULL DEFAULT 1,
+          postmortem      TEXT,
+          postmortem_at   INTEGER,
+          imported_from   TEXT
+        ) STRICT;
+        CREATE INDEX incident_started ON incident (started_at);
+        CREATE INDEX incident_state ON incident (state);
+        CREATE TABLE incident_endpoint (
+          incident_id TEXT NOT NULL REFERENCES incident (id) ON DELETE CASCADE,
+          endpoint_id TEXT NOT NULL,
+          name        TEXT NOT NULL,
+          model       TEXT NOT NULL,
+          version     TEXT NOT NULL,
+          cluster     TEXT NOT NULL,
+          region      TEXT NOT NULL,
+          namespace   TEXT,
+          joined_at   INTEGER NOT NULL,
+          health      TEXT NOT NULL,
+          reason      TEXT NOT NULL,
+          PRIMARY KEY (incident_id, endpoint_id)
+        ) STRICT;
+        CREATE INDEX incident_endpoint_endpoint ON incident_endpoint (endpoint_id);
+        CREATE TABLE incident_entry (
+          incident_id TEXT NOT NULL REFERENCES incident (id) ON DELETE CASCADE,
+          seq         INTEGER NOT NULL,
+          at          INTEGER NOT NULL,
+          kind        TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          endpoint_id TEXT,
+          summary     TEXT NOT NULL,
+          detail      TEXT NOT NULL,
+          snapshot    TEXT,
+          ref         TEXT,
+          PRIMARY KEY (incident_id, seq)
+        ) STRICT;
+        CREATE TABLE incident_artifact (
+          incident_id TEXT NOT NULL REFERENCES incident (id) ON DELETE CASCADE,
+          kind        TEXT NOT NULL,
+          key         TEXT NOT NULL,
+          body        TEXT NOT NULL,
+          PRIMARY KEY (incident_id, kind, key)
+        ) STRICT;
+        CREATE TABLE healing_policy (
+          id         TEXT PRIMARY KEY,
+          text       TEXT NOT NULL,
+          enabled    INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE healing_action (
+          id          TEXT PRIMARY KEY,
+          policy_id   TEXT NOT NULL,
+          endpoint_id TEXT NOT NULL,
+          incident_id TEXT,
+          at          INTEGER NOT NULL,
+          outcome     TEXT NOT NULL,
+          result      TEXT,
+          why         TEXT NOT NULL,
+          trigger     TEXT NOT NULL,
+          run_id      TEXT,
+          rollout_id  TEXT,
+          message     TEXT
+        ) STRICT;
+        CREATE INDEX healing_action_at ON healing_action (at);
+        CREATE INDEX healing_action_endpoint ON healing_action (endpoint_id, at);
+        CREATE TABLE change_freeze (
+          id      TEXT PRIMARY KEY,
+          from_at INTEGER NOT NULL,
+          to_at   INTEGER NOT NULL,
+          reason  TEXT NOT NULL,
+          actor   TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>

@@ -56,6 +56,25 @@ import {
   rolloutsControlArgsSchema,
   rolloutsGenerateArgsSchema,
 } from './rollout.schema';
+import {
+  changeFreezeSchema,
+  healingActionRecordSchema,
+  healingPolicySchema,
+  healingProblemSchema,
+  incidentChangeSchema,
+  incidentSchema,
+  incidentSummarySchema,
+  incidentsAnnotateArgsSchema,
+  incidentsControlArgsSchema,
+  incidentsEditArgsSchema,
+  incidentsImportArgsSchema,
+  incidentsImportResultSchema,
+  incidentsListArgsSchema,
+  incidentsOpenArgsSchema,
+  reliabilityArgsSchema,
+  reliabilitySchema,
+  timelineEntrySchema,
+} from './incident.schema';
 
 const noArgs = z.object({}).strict();
 
@@ -357,9 +376,158 @@ export const commands = {
     args: rolloutsControlArgsSchema,
     result: rolloutSchema,
   }),
+  'incidents.list': command({
+    summary: 'Incidents, newest first; search by text, endpoint, model, cluster, state and date.',
+    args: incidentsListArgsSchema,
+    result: z.array(incidentSummarySchema),
+  }),
+  'incidents.get': command({
+    summary:
+      'One incident with its endpoints, timeline (charts included), suggested runbooks and postmortem; from the local database only.',
+    args: z
+      .object({ id: z.string().min(1), limit: z.number().int().min(1).max(20_000).default(10_000) })
+      .strict(),
+    result: incidentSchema,
+  }),
+  'incidents.timeline': command({
+    summary: 'Timeline entries after a given seq (to follow a live incident).',
+    args: z
+      .object({
+        id: z.string().min(1),
+        afterSeq: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+    result: z.object({ entries: z.array(timelineEntrySchema), more: z.boolean() }),
+  }),
+  'incidents.open': command({
+    summary: 'Opens an incident by hand for some endpoints.',
+    args: incidentsOpenArgsSchema,
+    result: incidentSummarySchema,
+  }),
+  'incidents.control': command({
+    summary: 'Acknowledge (you become the owner), mark mitigated, resolve, or reopen an incident.',
+    args: incidentsControlArgsSchema,
+    result: incidentSummarySchema,
+  }),
+  'incidents.edit': command({
+    summary: "Changes an incident's title, severity or owner (kept in its timeline).",
+    args: incidentsEditArgsSchema,
+    result: incidentSummarySchema,
+  }),
+  'incidents.annotate': command({
+    summary:
+      "Adds a note to an incident's timeline (the endpoint's active incident when no id is given).",
+    args: incidentsAnnotateArgsSchema,
+    result: z.object({ incidentId: z.string(), entry: timelineEntrySchema }),
+  }),
+  'incidents.export': command({
+    summary: 'The incident as one file: timeline, chart data, runs and transcripts, with a digest.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: z.object({ fileName: z.string(), text: z.string(), bytes: z.number().int() }),
+  }),
+  'incidents.import': command({
+    summary:
+      'Imports an exported incident after checking its format and digest; never overwrites a different local incident.',
+    args: incidentsImportArgsSchema,
+    result: incidentsImportResultSchema,
+  }),
+  'incidents.postmortem': command({
+    summary: 'A postmortem draft in Markdown generated from the timeline (or the saved one).',
+    args: z.object({ id: z.string().min(1), regenerate: z.boolean().default(false) }).strict(),
+    result: z.object({ markdown: z.string(), saved: z.boolean() }),
+  }),
+  'incidents.savePostmortem': command({
+    summary: "Saves an incident's edited postmortem.",
+    args: z.object({ id: z.string().min(1), markdown: z.string().max(2_000_000) }).strict(),
+    result: z.object({ savedAt: z.number().int() }),
+  }),
+  'incidents.run': command({
+    summary: 'A runbook run of an incident (from this machine, or carried in an imported incident).',
+    args: z.object({ id: z.string().min(1), runId: z.string().min(1) }).strict(),
+    result: runSchema,
+  }),
+  'incidents.transcript': command({
+    summary: 'A terminal transcript of an incident (local, or carried in an imported incident), paged.',
+    args: z
+      .object({
+        id: z.string().min(1),
+        sessionId: z.string().min(1),
+        afterSeq: z.number().int().min(-1).default(-1),
+        limit: z.number().int().min(1).max(5000).default(1000),
+      })
+      .strict(),
+    result: terminalTranscriptSchema,
+  }),
+  'incidents.reliability': command({
+    summary: 'Incidents per week, MTTD, MTTM, MTTR and SLO attainment per model over a window.',
+    args: reliabilityArgsSchema,
+    result: reliabilitySchema,
+  }),
+  'healing.policies': command({
+    summary: 'Self-healing policies, with their guard rails.',
+    args: noArgs,
+    result: z.array(healingPolicySchema),
+  }),
+  'healing.validate': command({
+    summary: 'Checks a policy (YAML) without saving it; problems name the line and field.',
+    args: z.object({ text: z.string().max(200_000) }).strict(),
+    result: z.object({
+      ok: z.boolean(),
+      problems: z.array(healingProblemSchema),
+      policy: healingPolicySchema.nullable(),
+    }),
+  }),
+  'healing.save': command({
+    summary: 'Saves a policy (new, or replacing the one with its id); refused with the problems if invalid.',
+    args: z.object({ text: z.string().min(1).max(200_000) }).strict(),
+    result: healingPolicySchema,
+  }),
+  'healing.setEnabled': command({
+    summary: 'Turns a policy on or off.',
+    args: z.object({ id: z.string().min(1), enabled: z.boolean() }).strict(),
+    result: healingPolicySchema,
+  }),
+  'healing.delete': command({
+    summary: 'Deletes a policy (its past actions stay in incident timelines).',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: z.object({ deleted: z.string() }),
+  }),
+  'healing.actions': command({
+    summary: 'What policies did or proposed, newest first.',
+    args: z
+      .object({
+        policyId: z.string().optional(),
+        incidentId: z.string().optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict(),
+    result: z.array(healingActionRecordSchema),
+  }),
+  'healing.freezes': command({
+    summary: 'Change freezes (now and planned): no policy acts during one.',
+    args: noArgs,
+    result: z.array(changeFreezeSchema),
+  }),
+  'healing.freeze': command({
+    summary: 'Adds a change freeze window.',
+    args: z
+      .object({ from: z.number().int(), to: z.number().int(), reason: z.string().min(1).max(500) })
+      .strict(),
+    result: changeFreezeSchema,
+  }),
+  'healing.unfreeze': command({
+    summary: 'Ends or removes a change freeze.',
+    args: z.object({ id: z.string().min(1) }).strict(),
+    result: z.object({ removed: z.string() }),
+  }),
 } as const;
 
 export const events = {
+  'incidents.changed': event({
+    summary: 'An incident opened, escalated, changed (state, endpoints, a timeline entry) or resolved.',
+    payload: incidentChangeSchema,
+  }),
   'rollouts.changed': event({
     summary: 'A rollout changed state, weight or step, or made a decision.',
     payload: rolloutSummarySchema,
@@ -415,5 +583,6 @@ export * from './spend.schema';
 export * from './terminal.schema';
 export * from './runbook.schema';
 export * from './rollout.schema';
+export * from './incident.schema';
 export { command, event } from './define';
 export type { CommandSpec, EventSpec } from './define';

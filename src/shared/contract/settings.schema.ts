@@ -40,6 +40,27 @@ const settingsFields = {
     .describe(
       'A folder of your own runbooks (*.yaml, *.yml), listed beside the built-ins (docs/runbooks.md); empty for none.',
     ),
+  notifications: z
+    .enum(['on', 'do-not-disturb'])
+    .describe(
+      'Desktop notifications for new and escalating incidents; do-not-disturb holds them (they stay in the timeline).',
+    ),
+  incidentGroupMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(720)
+    .describe(
+      'An endpoint that turns critical within this many minutes of an active incident in the same region or of the same model joins it instead of opening another.',
+    ),
+  incidentResolveMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1440)
+    .describe(
+      'A mitigated incident resolves by itself once every affected endpoint has stayed healthy this long; 0 leaves resolving to a person.',
+    ),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -53,6 +74,9 @@ export const defaultSettings: Settings = {
   gpuPriceOverrides: '',
   tokenPriceOverrides: '',
   runbooksFolder: '',
+  notifications: 'on',
+  incidentGroupMinutes: 30,
+  incidentResolveMinutes: 30,
 };
 
 export const settingsPatchSchema = z.object(settingsFields).partial().strict();
