@@ -90,7 +90,8 @@ export function incidentCommands(d: IncidentCommandDeps): HandlerGroup<IncidentC
         { actor: ctx.actor, summary: `Opened by ${ctx.actor}: ${title}` },
       );
       if (note)
-        return d.incidents.record(incident.id, { at, kind: 'note', actor: ctx.actor, summary: note }).incident;
+        return d.incidents.record(incident.id, { at, kind: 'note', actor: ctx.actor, summary: note })
+          .incident;
       return incident;
     },
     'incidents.control': ({ id, action, note }, ctx) => d.incidents.transition(id, action, ctx.actor, note),

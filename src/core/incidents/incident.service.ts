@@ -105,7 +105,12 @@ export class IncidentService {
         hint: 'Imported incidents are read-only here; change it on the machine it came from.',
       });
     const at = this.o.now();
-    const target = { acknowledge: 'acknowledged', mitigate: 'mitigated', resolve: 'resolved', reopen: 'open' } as const;
+    const target = {
+      acknowledge: 'acknowledged',
+      mitigate: 'mitigated',
+      resolve: 'resolved',
+      reopen: 'open',
+    } as const;
     const next = target[action];
     if (current.state === next || (action === 'acknowledge' && current.state !== 'open')) {
       throw new FleetError({
@@ -122,7 +127,11 @@ export class IncidentService {
       action === 'acknowledge'
         ? { state: next, acknowledgedAt: current.acknowledgedAt ?? at, owner: current.owner ?? actor }
         : action === 'mitigate'
-          ? { state: next, mitigatedAt: current.mitigatedAt ?? at, acknowledgedAt: current.acknowledgedAt ?? at }
+          ? {
+              state: next,
+              mitigatedAt: current.mitigatedAt ?? at,
+              acknowledgedAt: current.acknowledgedAt ?? at,
+            }
           : action === 'resolve'
             ? {
                 state: next,

@@ -416,8 +416,7 @@ export const commands = {
     result: incidentSummarySchema,
   }),
   'incidents.annotate': command({
-    summary:
-      "Adds a note to an incident's timeline (the endpoint's active incident when no id is given).",
+    summary: "Adds a note to an incident's timeline (the endpoint's active incident when no id is given).",
     args: incidentsAnnotateArgsSchema,
     result: z.object({ incidentId: z.string(), entry: timelineEntrySchema }),
   }),
