@@ -5,6 +5,7 @@ import { demoSources, startDemoFleet, type DemoFleet } from '../../src/demo/demo
 import { createAppOrigin } from './app-origin';
 import { appPaths, devServerUrl } from './app-paths';
 import { startCliAccess, type CliAccess } from './cli-access';
+import { showDesktopNotice, watchIncidentNotifications } from './incident-notifications';
 import { forwardCoreEvents, registerCommandHandlers, registerTerminalStreams } from './ipc';
 import { chooseNativeBinding } from './native-binding';
 import { hardenWebContents, installSessionSecurity } from './security';
@@ -131,6 +132,18 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openMainWindow?.();
   });
+  // New and escalating incidents, as desktop notifications (issue 7); a click opens the incident.
+  const stopNotifications = watchIncidentNotifications({
+    core,
+    log,
+    show: (notice) =>
+      showDesktopNotice(notice, {
+        window: () => mainWindow,
+        openWindow: () => openMainWindow?.(),
+        appOrigin,
+        log,
+      }),
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -165,6 +178,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     closing = true;
     removeCommandHandlers();
     removeTerminalStreams();
+    stopNotifications();
     (cli ? cli.close() : Promise.resolve())
       .then(() => core.close())
       .then(() => demo?.close())
