@@ -180,7 +180,8 @@ export function judge(
   counts: AnalysisCounts,
   options: { endless?: boolean } = {},
 ): 'continue' | 'success' | 'failure' | 'inconclusive' {
-  if (counts.failures > analysis.failureLimit) return 'failure';
+  // failureLimit failed measurements abort (Flagger's threshold; Argo Rollouts aborts one later).
+  if (counts.failures >= analysis.failureLimit) return 'failure';
   if (counts.inconclusive > analysis.inconclusiveLimit) return 'inconclusive';
   if (options.endless || counts.successes + counts.failures < Math.max(1, analysis.count)) return 'continue';
   return 'success';

@@ -47,14 +47,14 @@ export const abFields = ['weight', 'duration', 'metrics', 'abortWhen'] as const;
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * Analysis defaults: five measurements 30 s apart (2.5 min per analysis step); more than one
- * failed measurement aborts, more than two inconclusive ones pause for a person; below
+ * Analysis defaults: five measurements 30 s apart (2.5 min per analysis step); a second
+ * failed measurement aborts (failureLimit is the number of failures that abort), more than two inconclusive ones pause for a person; below
  * 0.1 req/s on the candidate a measurement is inconclusive (too few requests to judge).
  */
 export const analysisDefaults: Omit<RolloutAnalysis, 'conditions'> = {
   intervalSeconds: 30,
   count: 5,
-  failureLimit: 1,
+  failureLimit: 2,
   inconclusiveLimit: 2,
   minRequestRate: 0.1,
 };

@@ -110,7 +110,7 @@ function analysisBlock(
       : [
           `${indent}  interval: ${formatDuration(d.intervalSeconds)}        # time between measurements`,
           `${indent}  count: ${d.count}              # measurements per analysis`,
-          `${indent}  failureLimit: ${d.failureLimit}       # more failed measurements than this: abort`,
+          `${indent}  failureLimit: ${d.failureLimit}       # this many failed measurements: abort`,
           `${indent}  inconclusiveLimit: ${d.inconclusiveLimit}  # more inconclusive ones (no data, too little traffic): pause`,
           `${indent}  minRequestRate: ${d.minRequestRate}   # req/s on the candidate below which a measurement is inconclusive`,
         ]),
@@ -213,7 +213,7 @@ export function generateRolloutPlan(
       ...analysisBlock('guard', absolute, '    ', pace, [
         `interval: ${formatDuration(guardInterval)}`,
         `count: ${Math.ceil(3600 / guardInterval)}           # measurements over the whole experiment`,
-        'failureLimit: 2',
+        'failureLimit: 3',
         'inconclusiveLimit: 10',
         `minRequestRate: ${analysisDefaults.minRequestRate}`,
       ]),

@@ -382,7 +382,7 @@ function analysisBody(r: YamlReader, node: Node, path: string): RolloutAnalysis 
     r,
     f.get('failureLimit'),
     `${path}.failureLimit`,
-    0,
+    1,
     analysisDefaults.failureLimit,
   );
   const inconclusiveLimit = integer(
@@ -404,11 +404,11 @@ function analysisBody(r: YamlReader, node: Node, path: string): RolloutAnalysis 
       );
     else minRequestRate = v;
   }
-  if (count !== null && failureLimit !== null && failureLimit >= count && f.has('failureLimit'))
+  if (count !== null && failureLimit !== null && failureLimit > count && f.has('failureLimit'))
     r.problem(
       f.get('failureLimit'),
       `${path}.failureLimit`,
-      `failureLimit ${failureLimit} lets all ${count} measurements fail, so this analysis could never fail; use at most ${count - 1}.`,
+      `failureLimit ${failureLimit} needs more failed measurements than the ${count} this analysis takes, so it could never fail; use at most ${count}.`,
     );
   if (intervalSeconds === null || count === null || failureLimit === null || inconclusiveLimit === null)
     return null;

@@ -47,7 +47,7 @@ spec:
         - "error_rate < 20%"
       interval: 10s
       count: 2
-      failureLimit: 1
+      failureLimit: 2
       inconclusiveLimit: 10
       minRequestRate: 0
   strategy:

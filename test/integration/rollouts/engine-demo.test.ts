@@ -35,7 +35,7 @@ spec:
       conditions: [${conditions.map((c) => JSON.stringify(c)).join(', ')}]
       interval: 6s
       count: ${count}
-      failureLimit: 0
+      failureLimit: 1
       inconclusiveLimit: 6
       minRequestRate: 0.01
   strategy:

@@ -4,7 +4,7 @@ import { formatDuration } from '../runbooks/run-words';
 const seconds = (s: number) => formatDuration(s * 1000);
 
 export const analysisWords = (a: RolloutAnalysis): string =>
-  `analyse ${a.count} × every ${seconds(a.intervalSeconds)} (${a.conditions.map((c) => c.expression).join(', ') || 'no conditions'}; abort after ${a.failureLimit + 1} failures)`;
+  `analyse ${a.count} × every ${seconds(a.intervalSeconds)} (${a.conditions.map((c) => c.expression).join(', ') || 'no conditions'}; abort at ${a.failureLimit} failure${a.failureLimit === 1 ? '' : 's'})`;
 
 const stepWords = (step: RolloutStep): string =>
   step.kind === 'setWeight'

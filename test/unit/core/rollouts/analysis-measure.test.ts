@@ -23,7 +23,7 @@ const analysis = (conditions: RolloutCondition[], extra: Partial<RolloutAnalysis
   conditions,
   intervalSeconds: 10,
   count: 3,
-  failureLimit: 0,
+  failureLimit: 1,
   inconclusiveLimit: 1,
   minRequestRate: 1,
   ...extra,
@@ -105,7 +105,7 @@ describe('one analysis measurement', () => {
   });
 
   it('counts only conclusive measurements towards count, and ends on the limits', () => {
-    const a = analysis([], { count: 2, failureLimit: 1, inconclusiveLimit: 1 });
+    const a = analysis([], { count: 2, failureLimit: 2, inconclusiveLimit: 1 });
     let c = noCounts();
     c = count(c, 'inconclusive');
     expect(judge(a, c)).toBe('continue');

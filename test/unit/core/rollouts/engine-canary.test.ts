@@ -198,7 +198,7 @@ describe('rollout engine: canary', () => {
         background: `  backgroundAnalysis:
     conditions: [error_rate < 2%]
     interval: 20s
-    failureLimit: 1
+    failureLimit: 2
 `,
       },
     );

@@ -260,7 +260,7 @@ spec:
         - latency_p95 < 2s
       interval: 10s
       count: 3
-      failureLimit: 0
+      failureLimit: 1
       inconclusiveLimit: 2
       minRequestRate: 1
 ${options.background ?? ''}  strategy:

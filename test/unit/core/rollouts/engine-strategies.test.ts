@@ -21,7 +21,7 @@ spec:
         conditions: [error_rate < 2%]
         interval: 10s
         count: 2
-        failureLimit: 0
+        failureLimit: 1
       scaleDownDelay: 2m
       autoPromote: ${options.autoPromote ?? true}
 `;

@@ -94,7 +94,7 @@ describe('generateRolloutPlan', () => {
     expect(a).toMatchObject({
       intervalSeconds: 30,
       count: 5,
-      failureLimit: 1,
+      failureLimit: 2,
       inconclusiveLimit: 2,
       minRequestRate: 0.1,
     });
@@ -151,7 +151,7 @@ describe('generateRolloutPlan', () => {
     expect(plan.strategy.prePromotionAnalysis).toMatchObject({
       intervalSeconds: 5,
       count: 3,
-      failureLimit: 1,
+      failureLimit: 2,
     });
     expect(plan.strategy.postPromotionAnalysis).toMatchObject({ intervalSeconds: 5, count: 3 });
     const ab = generateRolloutPlan(stable, '2024-12', 'ab', slo, { intervalSeconds: 30 }).plan;

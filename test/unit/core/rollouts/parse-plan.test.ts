@@ -127,7 +127,7 @@ describe('parseRolloutPlan: valid plans', () => {
     expect(named).toMatchObject({
       intervalSeconds: 60,
       count: 3,
-      failureLimit: 1,
+      failureLimit: 2,
       inconclusiveLimit: 2,
       minRequestRate: 0.1,
     });
@@ -372,11 +372,11 @@ describe('parseRolloutPlan: problems name line, column and field', () => {
   });
 
   it('analysis limits', () => {
-    const text = edit(canary, 'failureLimit: 2', 'failureLimit: 5');
+    const text = edit(canary, 'failureLimit: 2', 'failureLimit: 6');
     const p = only(text);
     expect(p).toMatchObject({
       field: 'spec.strategy.canary.steps[4].analysis.failureLimit',
-      ...at(text, 'failureLimit: 5', '5'),
+      ...at(text, 'failureLimit: 6', '6'),
     });
     expect(p.message).toContain('could never fail');
     const count = edit(canary, 'count: 3', 'count: 0');
