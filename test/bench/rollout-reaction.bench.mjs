@@ -204,9 +204,7 @@ async function main() {
       ratio: Number((value / window).toFixed(3)),
     })}\n`,
   );
-  log(
-    `runs (s): ${times.map((t) => t.toFixed(1)).join(' ')}; window ${INTERVAL_S} s x ${FAILURE_LIMIT}`,
-  );
+  log(`runs (s): ${times.map((t) => t.toFixed(1)).join(' ')}; window ${INTERVAL_S} s x ${FAILURE_LIMIT}`);
 }
 
 main().catch((error) => {
