@@ -25,6 +25,7 @@ const views: Array<[string, string, string]> = [
   ['Runbooks', '#/runbooks', 'guided steps beside a terminal'],
   ['Run history', '#/runs', 'every runbook run, searchable'],
   ['Rollouts', '#/rollouts', 'canary, blue-green and A/B rollouts of model versions'],
+  ['Self-healing policies', '#/incidents/policies', 'automatic fixes, their limits, change freezes and actions'],
   ['Health', '#/about', 'about Fleetdeck and its health checks'],
   ['Settings', '#/settings', 'preferences'],
   ['Sources', '#/settings/sources', 'clusters, Prometheus, endpoints Fleetdeck reads'],

@@ -12,11 +12,14 @@ export function PlanEditor({
   problems,
   onChange,
   textareaRef,
+  label = 'Rollout plan (YAML)',
 }: {
   text: string;
   problems: readonly RolloutProblem[];
   onChange(text: string): void;
   textareaRef: React.RefObject<HTMLTextAreaElement | null>;
+  /** The text area's accessible name (the healing policy editor reuses this editor). */
+  label?: string;
 }) {
   const backdrop = useRef<HTMLDivElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
@@ -64,7 +67,7 @@ export function PlanEditor({
           autoCapitalize="off"
           autoComplete="off"
           wrap="off"
-          aria-label="Rollout plan (YAML)"
+          aria-label={label}
           aria-invalid={problems.length > 0}
           data-testid="plan-text"
         />
