@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/core/log/logger';
 import { MetricsStore } from '../../../src/core/metrics/metrics.store';
 import { SettingsService } from '../../../src/core/settings/settings.service';
 import { openStore, type Store } from '../../../src/core/store/database';
-import type { CommandName, EventPayload } from '../../../src/shared/contract/index';
+import type { CommandName, CommandResult, EventPayload } from '../../../src/shared/contract/index';
 import type { Endpoint, HealthStatus } from '../../../src/shared/contract/fleet.schema';
 import type {
   IncidentChange,
@@ -14,6 +14,8 @@ import type {
   TimelineEntry,
 } from '../../../src/shared/contract/incident.schema';
 import type { MetricName } from '../../../src/shared/fleet/metrics';
+
+type EndpointDetail = CommandResult<'fleet.endpoint'>;
 
 export const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
 const ctx = { actor: 'alice', host: 'console' as const };
@@ -24,6 +26,7 @@ export interface EndpointSpec {
   namespace?: string;
   model?: string;
   name?: string;
+  version?: string;
 }
 
 /** A fleet record as the fleet service sends it in fleet.delta. */
@@ -33,7 +36,7 @@ export function endpoint(id: string, spec: EndpointSpec = {}): Endpoint {
     id,
     name: spec.name ?? name,
     model: spec.model ?? 'llama-3.1-70b-instruct',
-    version: 'v1',
+    version: spec.version ?? 'v1',
     source: 'test',
     sourceKind: 'kubernetes',
     cluster: spec.cluster ?? cluster,
@@ -71,6 +74,8 @@ export interface Harness {
   bus: EventBus;
   clock: { t: number };
   fleet: Map<string, Endpoint>;
+  /** What fleet.endpoint answers beside the record: pods, nodes, events (empty unless set). */
+  details: Map<string, Pick<EndpointDetail, 'pods' | 'nodes' | 'events'>>;
   changes: IncidentChange[];
   /** Sets health (and optionally metrics) of endpoints and emits one fleet.delta with them. */
   tick(
@@ -87,17 +92,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Other core parts on the same database and bus (a rollout plane), with their handlers. */
+export type Extras = (d: { db: Store['db']; bus: EventBus; metrics: MetricsStore }) => {
+  handlers: Partial<HandlerMap>;
+  close?: () => Promise<void>;
+};
+
 export function openHarness(
   dir: string,
   fleet = new Map<string, Endpoint>(),
   clock = { t: T0 },
-  extraHandlers: Partial<HandlerMap> = {},
+  extras: Extras = () => ({ handlers: {} }),
 ): Harness {
   const store = openStore({ dataDir: dir, log: silentLogger });
   const metrics = new MetricsStore(store.db);
   const bus = new EventBus();
   const settings = new SettingsService(store.db, silentLogger);
   const changes: IncidentChange[] = [];
+  const details: Harness['details'] = new Map();
   bus.subscribe((m) => {
     if (m.event === 'incidents.changed') changes.push(m.payload as IncidentChange);
   });
@@ -112,14 +124,15 @@ export function openHarness(
     call: coreCaller((name, args, actor) => registry!.call(name, args, { actor, host: 'console' })),
     now: () => clock.t,
   });
+  const extra = extras({ db: store.db, bus, metrics });
   const handlers = {
     ...plane.handlers,
     'fleet.endpoint': ({ id }: { id: string }) => {
       const e = fleet.get(id);
       if (!e) throw new Error(`no endpoint ${id}`);
-      return { endpoint: e, pods: [], nodes: [], events: [], siblings: [] };
+      return { endpoint: e, pods: [], nodes: [], events: [], ...details.get(id), siblings: [] };
     },
-    ...extraHandlers,
+    ...extra.handlers,
   } as unknown as HandlerMap;
   registry = new CommandRegistry(handlers, {
     log: silentLogger,
@@ -155,6 +168,7 @@ export function openHarness(
     bus,
     clock,
     fleet,
+    details,
     changes,
     tick(updates) {
       const upserted: Endpoint[] = [];
@@ -195,11 +209,13 @@ export function openHarness(
     },
     restart() {
       void plane.close();
+      void extra.close?.();
       store.close();
-      return openHarness(dir, fleet, clock, extraHandlers);
+      return openHarness(dir, fleet, clock, extras);
     },
     async close() {
       await plane.close();
+      await extra.close?.();
       store.close();
     },
   };
