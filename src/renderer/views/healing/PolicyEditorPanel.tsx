@@ -54,7 +54,12 @@ export function PolicyEditorPanel({
     <section className="panel heal-editor" aria-label="Policy editor" data-testid="policy-editor">
       <header className="heal-editor-head">
         <h2 className="panel-title">{editing ? `Edit ${editing.title}` : 'New policy'}</h2>
-        <span className="heal-check" aria-live="polite" data-testid="policy-check">
+        <span
+          className="heal-check"
+          aria-live="polite"
+          data-testid="policy-check"
+          data-state={checking || !current ? 'checking' : current.ok ? 'valid' : 'invalid'}
+        >
           {checking || (text.trim() && !current)
             ? 'Checking…'
             : current?.ok
