@@ -35,7 +35,10 @@ export interface HealingPlane {
  * is written to the action log and the incident's timeline, and an allowed action runs through
  * the same commands a person uses, as `policy:<id>`.
  */
-export function createHealingPlane(o: IncidentModuleDeps, options: HealingPlaneOptions = {}): HealingPlane {
+export function createHealingPlane(
+  o: Pick<IncidentModuleDeps, 'db' | 'log' | 'bus' | 'fleet' | 'incidents' | 'call' | 'now'>,
+  options: HealingPlaneOptions = {},
+): HealingPlane {
   const store = new HealingStore(o.db);
   let policies: HealingPolicy[] = [];
   const load = () => {

@@ -76,7 +76,7 @@ export function parseHealingPolicy(text: string, updatedAt = 0): ParsedPolicy {
   if (!top) return done(null);
 
   header(r, top, root);
-  const id = r.string(top.get('id'), 'id', { required: true });
+  const id = r.string(top.get('id'), 'id', { required: top.has('id') });
   if (id !== null && !SLUG.test(id))
     r.problem(
       top.get('id'),
