@@ -132,6 +132,8 @@ export function openHarness(
       if (!e) throw new Error(`no endpoint ${id}`);
       return { endpoint: e, pods: [], nodes: [], events: [], ...details.get(id), siblings: [] };
     },
+    // No rollout plane unless a test adds one: none live.
+    'rollouts.list': () => [],
     ...extra.handlers,
   } as unknown as HandlerMap;
   registry = new CommandRegistry(handlers, {
