@@ -21,6 +21,9 @@ export const viewIds = [
   'rollouts',
   'rollout-new',
   'rollout-detail',
+  'incidents',
+  'incident-detail',
+  'healing',
 ] as const;
 export type ViewId = (typeof viewIds)[number];
 
@@ -51,6 +54,12 @@ const viewPaths: Record<ViewId, string> = {
   rollouts: 'rollouts',
   'rollout-new': 'rollouts/new',
   'rollout-detail': 'rollouts/:id',
+  // Incidents (issue 7); `#/incidents?q=..&state=..` and `#/incidents/<id>` (views/incidents/incidents-url.ts).
+  incidents: 'incidents',
+  'incident-detail': 'incidents/:id',
+  // Self-healing policies, freezes and their actions (issue 7). A literal path, so it is matched
+  // before the `incidents/<id>` prefix rule below (an incident id never reads 'policies').
+  healing: 'incidents/policies',
 };
 
 export type Route = { view: ViewId } | { view: 'not-found'; path: string };
@@ -80,6 +89,7 @@ export function parseRoute(hash: string): Route {
   if (segments.length === 2 && segments[0] === 'runbooks') return { view: 'runbook-detail' };
   if (segments.length === 2 && segments[0] === 'runs') return { view: 'run-detail' };
   if (segments.length === 2 && segments[0] === 'rollouts') return { view: 'rollout-detail' };
+  if (segments.length === 2 && segments[0] === 'incidents') return { view: 'incident-detail' };
   return { view: 'not-found', path: `/${joined}` };
 }
 

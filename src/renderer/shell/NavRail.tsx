@@ -7,6 +7,7 @@ import {
   demoView,
   endpointsView,
   fleetView,
+  incidentsView,
   navViews,
   railEntryOf,
   rolloutsView,
@@ -22,6 +23,9 @@ import { FleetIcon } from '../views/fleet/fleet-icons';
 import { TerminalIcon } from '../views/terminal/terminal-icons';
 import { RunbooksIcon } from '../views/runbooks/runbook-icons';
 import { RolloutsIcon } from '../views/rollouts/rollout-icons';
+import { IncidentsIcon } from '../views/incidents/incident-icons';
+import { useIncidentWatch } from '../views/incidents/use-incident-watch';
+import { ActiveIncidentCount } from '../views/incidents/IncidentBadges';
 
 const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   fleet: FleetIcon,
@@ -41,6 +45,9 @@ const icons: Record<ViewEntry['id'], typeof PulseIcon> = {
   rollouts: RolloutsIcon,
   'rollout-new': RolloutsIcon,
   'rollout-detail': RolloutsIcon,
+  incidents: IncidentsIcon,
+  'incident-detail': IncidentsIcon,
+  healing: IncidentsIcon,
 };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -53,10 +60,13 @@ export function NavRail() {
   // The Demo entry exists only while the demo fleet runs; the rail is always mounted, so it
   // is what keeps asking (issue 3 §1, fault injection "from the console").
   useEffect(() => watchDemo(), [watchDemo]);
+  // Active incidents for the whole window: this entry's count, endpoint badges, notifications.
+  useIncidentWatch();
   // The on-call path first (fleet -> endpoint -> spend -> runbook -> terminal), then the
   // Alt+<n> views, then Sources, and Demo while the demo fleet runs.
   const entries = [
     fleetView,
+    incidentsView,
     endpointsView,
     spendView,
     runbooksView,
@@ -89,6 +99,7 @@ export function NavRail() {
               >
                 <Icon size={20} />
                 <span className="rail-label">{view.label}</span>
+                {view.id === 'incidents' ? <ActiveIncidentCount /> : null}
               </a>
             </li>
           );

@@ -17,6 +17,9 @@ import { RunView } from '../views/runbooks/RunView';
 import { NewRolloutView } from '../views/rollouts/NewRolloutView';
 import { RolloutsView } from '../views/rollouts/RolloutsView';
 import { RolloutView } from '../views/rollouts/RolloutView';
+import { IncidentsView } from '../views/incidents/IncidentsView';
+import { IncidentView } from '../views/incidents/IncidentView';
+import { HealingView } from '../views/healing/HealingView';
 import { AddSourceView } from '../views/sources/AddSourceView';
 import { SourcesView } from '../views/sources/SourcesView';
 import { CoreUnreachable } from './CoreUnreachable';
@@ -63,6 +66,12 @@ function CurrentView() {
       return <NewRolloutView />;
     case 'rollout-detail':
       return <RolloutView />;
+    case 'incidents':
+      return <IncidentsView />;
+    case 'incident-detail':
+      return <IncidentView />;
+    case 'healing':
+      return <HealingView />;
     case 'not-found':
       return <NotFoundView path={route.path} />;
   }

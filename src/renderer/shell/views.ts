@@ -51,7 +51,9 @@ export const railEntryOf = (view: ViewId | 'not-found'): ViewId | null =>
           ? 'runbooks'
           : view === 'rollout-new' || view === 'rollout-detail'
             ? 'rollouts'
-            : view;
+            : view === 'incident-detail' || view === 'healing'
+              ? 'incidents'
+              : view;
 
 /** Spend over time, unit costs, GPU-hours and the projected month (issue 4); after Endpoints. */
 export const spendView: ViewEntry = { id: 'spend', label: 'Spend', title: 'Spend', shortcut: '' };
@@ -69,3 +71,6 @@ export const runbooksView: ViewEntry = { id: 'runbooks', label: 'Runbooks', titl
 
 /** Rollouts (issue 6): the list, a new plan and one rollout share one rail entry, after Runbooks. */
 export const rolloutsView: ViewEntry = { id: 'rollouts', label: 'Rollouts', title: 'Rollouts', shortcut: '' };
+
+/** Incidents (issue 7): right after Fleet in the rail, with the count of active incidents. */
+export const incidentsView: ViewEntry = { id: 'incidents', label: 'Incidents', title: 'Incidents', shortcut: '' };

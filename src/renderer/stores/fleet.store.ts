@@ -9,6 +9,8 @@ import { createSourcesSlice } from './sources.slice';
 import { createSpendSlice } from './spend.slice';
 import { createRunbooksSlice } from './runbooks.slice';
 import { createRolloutsSlice } from './rollouts.slice';
+import { createIncidentsSlice } from './incidents.slice';
+import { createHealingSlice } from './healing.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createTerminalsSlice } from './terminals.slice';
 import { createUiSlice } from './ui.slice';
@@ -29,6 +31,8 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createTerminalsSlice(deps)(...a),
     ...createRunbooksSlice(deps)(...a),
     ...createRolloutsSlice(deps)(...a),
+    ...createIncidentsSlice(deps)(...a),
+    ...createHealingSlice(deps)(...a),
   }));
 }
 

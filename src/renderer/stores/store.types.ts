@@ -10,6 +10,8 @@ import type { SpendSlice } from './spend.slice';
 import type { TerminalsSlice } from './terminals.slice';
 import type { RunbooksSlice } from './runbooks.slice';
 import type { RolloutsSlice } from './rollouts.slice';
+import type { IncidentsSlice } from './incidents.slice';
+import type { HealingSlice } from './healing.slice';
 import type { UiSlice } from './ui.slice';
 
 export type FleetState = AppSlice &
@@ -22,7 +24,9 @@ export type FleetState = AppSlice &
   EndpointDetailSlice &
   TerminalsSlice &
   RunbooksSlice &
-  RolloutsSlice;
+  RolloutsSlice &
+  IncidentsSlice &
+  HealingSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;
 

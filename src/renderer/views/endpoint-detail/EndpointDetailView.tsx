@@ -4,6 +4,7 @@ import { sloForModel } from '../../../shared/fleet/slo';
 import { formatMetric } from '../../../shared/fleet/format';
 import { useFleet } from '../../stores/fleet.store';
 import { ViewHeader } from '../ViewHeader';
+import { EndpointIncidentBadge } from '../incidents/IncidentBadges';
 import { EndpointRunbooks } from '../runbooks/EndpointRunbooks';
 import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
 import { RolloutButton } from '../rollouts/RolloutButton';
@@ -115,6 +116,7 @@ export function EndpointDetailView() {
             <span data-testid="detail-health" data-health={endpoint.health.status}>
               <HealthBadge status={endpoint.health.status} reason={endpoint.health.reason} />
             </span>
+            <EndpointIncidentBadge endpointId={id} />
             <span className={`fresh fresh-${fresh.kind}`} data-testid="detail-freshness">
               {fresh.label}
             </span>

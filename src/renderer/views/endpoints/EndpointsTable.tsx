@@ -9,6 +9,7 @@ import { HealthBadge, healthWords } from './endpoint-icons';
 import { freshnessWords } from './freshness-words';
 import type { SortKey } from './url-state';
 import { detailHash } from './url-state';
+import { EndpointIncidentBadge } from '../incidents/IncidentBadges';
 
 export const ROW_HEIGHT = 32;
 
@@ -44,6 +45,7 @@ const EndpointCells = memo(function EndpointCells({
         <a className="link" href={detailHash(e.id)} tabIndex={-1}>
           {e.name}
         </a>
+        <EndpointIncidentBadge endpointId={e.id} compact />
       </div>
       <div className="cell" role="gridcell">
         {e.model}

@@ -5,6 +5,7 @@ import { selectTheme, useFleet } from '../../stores/fleet.store';
 import '../../styles/fleet.css';
 import { ViewHeader } from '../ViewHeader';
 import { FleetHeader } from './FleetHeader';
+import { ActiveIncidentsStrip } from '../incidents/ActiveIncidentsStrip';
 import { FleetMap } from './FleetMap';
 import { FleetTopology } from './FleetTopology';
 import regionPlaces from '../../../../resources/map/regions.json';
@@ -175,6 +176,7 @@ export function FleetView() {
     body = (
       <>
         <FleetHeader summary={summary} />
+        <ActiveIncidentsStrip />
         {error ? (
           <ErrorNotice title="Could not refresh the fleet; showing the last figures" error={error}>
             <button type="button" className="button" onClick={() => void loadFleet()}>

@@ -74,6 +74,9 @@ export function IncidentsView() {
         actions={
           <>
             <NotificationControls />
+            <a className="button" href="#/incidents/policies" data-testid="incident-healing-link">
+              Self-healing…
+            </a>
             <ImportIncident />
             <button
               type="button"

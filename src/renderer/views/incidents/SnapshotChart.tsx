@@ -74,7 +74,11 @@ export function SnapshotChart({ snapshot, theme }: { snapshot: MetricSnapshot; t
               markLine: {
                 silent: true,
                 symbol: 'none',
-                label: { position: 'insideEndTop', color: palette.health.critical },
+                label: {
+                  position: 'insideEndTop',
+                  color: palette.health.critical,
+                  formatter: (p: { name: string }) => p.name,
+                },
                 lineStyle: { color: palette.health.critical, type: 'dashed' },
                 data: [{ name: `SLO ${formatMetric(metric, threshold)}`, yAxis: threshold }],
               },

@@ -27,7 +27,7 @@ export const incidentStateWords: Record<IncidentState, { label: string; glyph: s
 export const kindWords: Record<TimelineKind, { label: string; glyph: string }> = {
   state: { label: 'State', glyph: '◆' },
   health: { label: 'Health', glyph: '♥' },
-  snapshot: { label: 'Chart', glyph: '📈' },
+  snapshot: { label: 'Chart', glyph: '∿' },
   k8s_event: { label: 'Kubernetes', glyph: '⎈' },
   pod_restart: { label: 'Pod restart', glyph: '↻' },
   gpu_fault: { label: 'GPU fault', glyph: '⚡' },
@@ -36,7 +36,7 @@ export const kindWords: Record<TimelineKind, { label: string; glyph: string }> =
   note: { label: 'Note', glyph: '✎' },
   action: { label: 'Action', glyph: '☛' },
   healing: { label: 'Self-healing', glyph: '✚' },
-  notification: { label: 'Notification', glyph: '🔔' },
+  notification: { label: 'Notification', glyph: '✉' },
 };
 
 /** "42 s", "7 min", "3 h 05 min", "2 d 4 h": durations as an incident channel says them. */
