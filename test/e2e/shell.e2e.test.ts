@@ -55,6 +55,7 @@ describe('Fleetdeck shell in Chromium (console host)', { timeout: 90_000 }, () =
     // Only views that exist appear (no placeholders); the demo's view only when a demo runs.
     expect(await page.getByTestId('nav-rail').getByRole('link').allInnerTexts()).toEqual([
       'Fleet',
+      'Incidents',
       'Endpoints',
       'Spend',
       'Runbooks',
