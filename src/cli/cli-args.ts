@@ -12,6 +12,9 @@ export interface ParsedArgs {
 /** Flags every command takes. */
 export const globalFlags: FlagSpec = { 'data-dir': 'string', json: 'boolean', help: 'boolean' };
 
+/** Short forms, for the commands that have the long flag: `-o FILE` is `--output FILE`. */
+const shortFlags: Readonly<Record<string, string>> = { '-o': 'output' };
+
 /** Flags whose values keep their commas (`--var k=a,b` is one variable, not two). */
 const keepCommas = new Set(['var']);
 
@@ -24,7 +27,9 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, command: stri
   const positionals: string[] = [];
   const help = `run \`fleetdeck ${command} --help\` for its options`;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const given = argv[i]!;
+    const long = shortFlags[given];
+    const arg = long !== undefined && spec[long] ? `--${long}` : given;
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
       break;

@@ -7,6 +7,7 @@ import { ConsoleClient } from './console-client';
 import { annotateCommand } from './commands/annotate.command';
 import { endpointCommand } from './commands/endpoint.command';
 import { endpointsCommand } from './commands/endpoints.command';
+import { incidentCommand } from './commands/incident.command';
 import { metricsCommand } from './commands/metrics.command';
 import { rolloutCommand } from './commands/rollout.command';
 import { runbookCommand } from './commands/runbook.command';
@@ -19,6 +20,7 @@ const commandList: readonly CliCommand[] = [
   metricsCommand,
   runbookCommand,
   rolloutCommand,
+  incidentCommand,
   annotateCommand,
 ];
 const byName = new Map(commandList.map((c) => [c.name, c]));

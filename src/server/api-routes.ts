@@ -8,6 +8,9 @@ import { sendError, sendJson } from './http-responses';
 export const API_PREFIX = '/api/v1/';
 export const EVENTS_PATH = '/api/v1/events';
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** incidents.import carries a whole export file (charts, runs, transcripts; the contract allows 200 MB of text). */
+export const MAX_IMPORT_BODY_BYTES = 256 * 1024 * 1024;
+const bodyLimit = (name: string) => (name === 'incidents.import' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES);
 
 /** Everything the console host needs from the core: calls go through its one validated entry. */
 export interface CommandCaller {
@@ -87,12 +90,12 @@ export async function handleApiRequest(
     return { status: 415, reason: `content-type ${mime || 'none'}` };
   }
 
-  const body = await readBody(req, MAX_BODY_BYTES);
+  const body = await readBody(req, bodyLimit(name));
   if (body === 'too-large') {
     sendError(
       res,
       413,
-      { code: 'bad_request', message: `Request body is over ${MAX_BODY_BYTES} bytes.`, where: name },
+      { code: 'bad_request', message: `Request body is over ${bodyLimit(name)} bytes.`, where: name },
       { ...headers, Connection: 'close' },
     );
     return { status: 413, reason: 'body too large' };
