@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCore, type Core } from '../../../../src/core/core';
 import { EventBus } from '../../../../src/core/events/event-bus';
@@ -350,6 +352,20 @@ describe('self-healing guard rails', () => {
         /^The policy was not saved: 1 problem\. line 11, column 12 \(action.runbook\)/,
       ),
     });
+  });
+
+  it('accepts every example policy shipped in resources/policies, each in dry-run', async () => {
+    const folder = join(import.meta.dirname, '../../../../resources/policies');
+    const files = readdirSync(folder).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const file of files) {
+      const checked = await plane.handlers['healing.validate'](
+        { text: readFileSync(join(folder, file), 'utf8') },
+        ctx,
+      );
+      expect({ file, problems: checked.problems }).toEqual({ file, problems: [] });
+      expect(checked.policy).toMatchObject({ id: file.replace(/\.yaml$/, ''), mode: 'dry-run' });
+    }
   });
 
   it('saves, lists, switches off (then never acts) and deletes policies', async () => {
