@@ -143,6 +143,6 @@ describe('Self-healing policies in Chromium (console host)', { timeout: 180_000 
     await page.waitForSelector('[data-testid=palette-option][data-key="view:Self-healing policies"]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=view-healing]');
-    expect(await page.evaluate(() => location.hash)).toBe('#/incidents/policies');
+    expect(new URL(page.url()).hash).toBe('#/incidents/policies');
   });
 });

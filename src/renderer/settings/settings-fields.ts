@@ -34,6 +34,10 @@ const presentation: Partial<
   staleAfterSeconds: { label: 'Stale after', unit: 'seconds' },
   gpuPriceOverrides: { label: 'GPU prices' },
   tokenPriceOverrides: { label: 'Token prices' },
+  notifications: {
+    label: 'Incident notifications',
+    options: { on: 'On', 'do-not-disturb': 'Do not disturb' },
+  },
 };
 
 export function humanize(key: string): string {
