@@ -37,17 +37,15 @@ export function createRunCollector(o: {
     const run = await o.call('runs.get', { id: r.id }, 'fleetdeck');
     for (const step of run.steps) {
       if (step.endedAt === null || !endedStep.has(step.state)) continue;
-      const facts = [
-        step.exitCode !== null ? `exit ${step.exitCode}` : null,
-        step.check ? step.check.detail : null,
-      ].filter(Boolean);
+      // The check says it in words ("Exited with 0, as expected."); the exit code when there is none.
+      const fact = step.check?.detail ?? (step.exitCode !== null ? `exit ${step.exitCode}` : null);
       for (const i of incidents)
         o.timeline.write(i.id, `run:${r.id}:step:${step.idx}:${step.endedAt}`, {
           at: step.endedAt,
           kind: 'run',
           actor: step.confirmedBy ?? r.actor,
           endpointId: r.endpointId,
-          summary: `Step ${step.idx + 1} "${step.title}" of "${r.runbookTitle}" ${words[step.state] ?? step.state}${facts.length ? `: ${facts.join(', ')}` : ''}`,
+          summary: `Step ${step.idx + 1} "${step.title}" of "${r.runbookTitle}" ${words[step.state] ?? step.state}${fact ? `: ${fact}` : ''}`,
           detail: { runbookId: r.runbookId, step: step.idx, state: step.state, exitCode: step.exitCode },
           ref: {
             ...ref,
