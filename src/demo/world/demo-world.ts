@@ -6,6 +6,7 @@ import type { ClusterObjectStore } from '../kube/object-store.types';
 import { runtimeLatencyGrids } from '../model-server/runtime-buckets';
 import { diurnalFactor, noiseAt, noiseStream, regionUtcOffsetHours, type NoiseStream } from './daily-pattern';
 import { kserveTrafficWeights } from './kserve-traffic';
+import { selectedMembers } from './service-selection';
 import {
   computeFigures,
   createFigures,
@@ -340,14 +341,16 @@ export class DemoWorld {
   /**
    * KServe groups: the InferenceService's status traffic. Deployment groups behind one Service:
    * the ready replicas of each version, as kube-proxy spreads connections over the Service's
-   * ready endpoints (a rollout shifts traffic by scaling), unless weights were set explicitly
-   * (a traffic router such as a Gateway route), which then win.
+   * ready endpoints (a rollout shifts traffic by scaling) that its selector selects (a
+   * blue-green switch pins it to one version), unless weights were set explicitly (a traffic
+   * router such as a Gateway route), which then win.
    */
   private currentWeights(group: GroupState): number[] {
     if (group.kserve)
       return kserveTrafficWeights(group.store, group.namespace, group.name, group.members) ?? group.weights;
     if (group.explicitWeights) return group.weights;
-    const ready = group.members.map((m) => this.readyReplicas(m.id));
+    const selected = selectedMembers(group.store, group.namespace, group.name, group.members);
+    const ready = group.members.map((m, i) => (selected && !selected[i] ? 0 : this.readyReplicas(m.id)));
     return ready.some((r) => r > 0) ? ready : group.weights;
   }
 

@@ -269,9 +269,25 @@ spec:
         count: 2
         inconclusiveLimit: 6
         minRequestRate: 0.01
-      scaleDownDelay: 5s
+      scaleDownDelay: 40s
 `,
     });
+    // Switched: the Service selects only v2, so the fleet shows v1 at 0 % while its pods stay up.
+    await d.waitFor(started.id, 'switched', (r) =>
+      r.decisions.some((x) => x.message.startsWith('promote (all traffic to the candidate)')),
+    );
+    const shares = await until(
+      'the fleet to show all traffic on v2 with v1 still running',
+      async () => {
+        const share = async (id: string) =>
+          (await d.c.call<{ endpoint: Endpoint }>('fleet.endpoint', { id })).endpoint.trafficPercent;
+        const [v1, v2] = [await share(GOOD.endpoint), await share(`${GOOD.endpoint}-v2`)];
+        return v1 === 0 && v2 === 100 ? { v1, v2 } : null;
+      },
+      60_000,
+    );
+    expect(shares).toEqual({ v1: 0, v2: 100 });
+    expect(d.replicas('llm', 'llama-8b-chat')).toBeGreaterThan(0);
     const done = await d.waitFor(started.id, 'succeeded', (r) => r.state === 'succeeded');
     expect(
       done.decisions

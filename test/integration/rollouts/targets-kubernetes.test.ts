@@ -280,13 +280,44 @@ describe.skipIf(!kubectlAvailable)('Deployment targets: replica ratio behind one
     expect(await replicas('llm', 'llama-8b-chat', 'llama-8b-chat-v2')).toBe('1 0');
   });
 
-  it('promote gives the candidate N replicas and keeps stable until retireOld scales it to 0', async () => {
+  const selector = async () =>
+    JSON.parse(
+      (await kubectl('-n', 'llm', 'get', 'svc', 'llama-8b-chat', '-o', 'jsonpath={.spec.selector}')) || '{}',
+    ) as Record<string, string>;
+  const groupNote = () =>
+    kubectl('-n', 'llm', 'get', 'svc', 'llama-8b-chat', '-o', 'jsonpath={.metadata.annotations}');
+
+  it('promote switches all traffic at once (Service pinned to the candidate) while stable stays up, warm', async () => {
+    const before = await selector();
     await target.setWeight(25);
     const promoted = await target.promote();
-    expect(promoted).toMatchObject({ stableReplicas: 3, candidateReplicas: 4 });
+    // Stable keeps its 3 ready pods, but the Service selects only the candidate's: 100 %.
+    expect(promoted).toMatchObject({ candidatePercent: 100, stableReplicas: 3, candidateReplicas: 4 });
     expect(await replicas('llm', 'llama-8b-chat', 'llama-8b-chat-v2')).toBe('3 4');
+    expect(await selector()).toEqual({ ...before, 'fleetdeck.io/model-version': 'v2' });
+    // The group's own selector is kept, so a restarted console still finds both versions.
+    expect(await groupNote()).toContain('fleetdeck.io/group-selector');
+    const again = await resolver.resolve({
+      endpointId: 'staging:llm:llama-8b-chat',
+      stableVersion: 'v1',
+      candidateVersion: 'v2',
+      candidateReplicas: 4,
+    });
+    expect((await again.read()).candidatePercent).toBe(100);
+
+    // Switching back is as quick: abort pins stable (still warm), then sizes are restored.
+    const back = await target.abort();
+    expect(back).toMatchObject({ candidatePercent: 0, stableReplicas: 1, candidateReplicas: 0 });
+    expect(await selector()).toEqual(before);
+    expect(await groupNote()).not.toContain('fleetdeck.io/group-selector');
+  });
+
+  it('retireOld scales the old version to 0 after a switch and gives the Service its selector back', async () => {
+    const before = await selector();
+    await target.promote();
     await target.retireOld();
     expect(await replicas('llm', 'llama-8b-chat', 'llama-8b-chat-v2')).toBe('0 4');
+    expect(await selector()).toEqual(before);
     expect(await target.read()).toMatchObject({
       candidatePercent: 100,
       stableReplicas: 0,

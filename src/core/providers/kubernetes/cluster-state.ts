@@ -188,6 +188,11 @@ export class ClusterState {
   }
 
   upsertService(service: KService): void {
+    // A new live selector (a rollout pinning the Service to one version) moves traffic shares
+    // without changing who is in the group.
+    const previous = this.services.get(service.key);
+    if (previous && !sameSelector(previous.selector, service.selector))
+      for (const key of this.groups.get(service.key) ?? []) this.dirty.workloads.add(key);
     this.removeService(service.key);
     this.services.set(service.key, service);
     addTo(this.servicesByNamespace, service.namespace, service.key);
@@ -275,7 +280,8 @@ export class ClusterState {
       const selected = new Map<string, string[]>();
       for (const serviceKey of this.servicesByNamespace.get(namespace) ?? []) {
         const service = this.services.get(serviceKey)!;
-        const pairs = Object.entries(service.selector);
+        // The group selector: a Service pinned to one version still fronts both as one group.
+        const pairs = Object.entries(service.groupSelector);
         if (pairs.length === 0) continue;
         let candidates: string[] | undefined;
         for (const [label, value] of pairs) {
@@ -287,7 +293,7 @@ export class ClusterState {
           if (!candidates || list.length < candidates.length) candidates = list;
         }
         const members = (candidates ?? []).filter((key) =>
-          mapSelects(service.selector, this.workloads.get(key)!.templateLabels),
+          mapSelects(service.groupSelector, this.workloads.get(key)!.templateLabels),
         );
         if (members.length > 0) selected.set(serviceKey, members);
       }
@@ -392,3 +398,8 @@ function removeFrom(map: Map<string, Set<string>>, key: string, value: string): 
   set.delete(value);
   if (set.size === 0) map.delete(key);
 }
+
+const sameSelector = (a: Record<string, string>, b: Record<string, string>) => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+};

@@ -6,7 +6,8 @@ import type {
   PodRecord,
 } from '../../fleet/inventory.types';
 import type { ClusterState } from './cluster-state';
-import type { KInferenceService, KNode, KPod, KWorkload } from './kube-objects';
+import type { KInferenceService, KNode, KPod, KService, KWorkload } from './kube-objects';
+import { mapSelects } from './label-selectors';
 import { labels, type ModelWorkload } from './model-detection';
 
 /**
@@ -104,7 +105,7 @@ export function mapEndpoint(state: ClusterState, key: string, m: MappingContext)
     url ??= isvc?.url ?? null;
   } else if (serviceKey && state.groups.has(serviceKey)) {
     group = service!.name;
-    trafficPercent = serviceTrafficPercent(state, workload, state.groupMembersOf(key));
+    trafficPercent = serviceTrafficPercent(state, service!, workload, state.groupMembersOf(key));
   }
   const annotated = parsePercent(workload.annotations[labels.trafficPercent]);
   if (annotated !== null) trafficPercent = annotated;
@@ -191,13 +192,26 @@ function revisionMatches(
 }
 
 /** A Service in front of several versions splits by ready endpoints (kube-proxy is per pod). */
-function serviceTrafficPercent(state: ClusterState, workload: KWorkload, members: string[]): number {
+/**
+ * A version's share of a Service's traffic: its ready replicas over those of every version the
+ * live selector selects (kube-proxy spreads over ready endpoints). A version the selector leaves
+ * out (a blue-green switch pinned the Service to the other one) gets 0, however many pods it runs.
+ */
+function serviceTrafficPercent(
+  state: ClusterState,
+  service: KService,
+  workload: KWorkload,
+  members: string[],
+): number {
+  const live = (w: KWorkload) => mapSelects(service.selector, w.templateLabels);
+  if (!live(workload)) return 0;
   let ready = 0;
   let desired = 0;
   for (const key of members) {
     const member = state.workloads.get(key);
-    ready += member?.ready ?? 0;
-    desired += member?.desired ?? 0;
+    if (!member || !live(member)) continue;
+    ready += member.ready;
+    desired += member.desired;
   }
   const share = ready > 0 ? workload.ready / ready : desired > 0 ? workload.desired / desired : 0;
   return Math.round(share * 1000) / 10;

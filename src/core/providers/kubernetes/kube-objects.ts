@@ -1,5 +1,6 @@
 import type { RawKubeObject } from './kube-api.client';
 import { toSelector, type LabelSelector } from './label-selectors';
+import { labels } from './model-detection';
 
 /**
  * Compact views of the Kubernetes objects the source keeps in memory. Raw objects are large
@@ -73,7 +74,10 @@ export interface KService {
   key: string;
   name: string;
   namespace: string;
+  /** The live selector: the pods that get traffic. */
   selector: Record<string, string>;
+  /** The pods that form its group: the selector, or the one saved before a rollout pinned it. */
+  groupSelector: Record<string, string>;
   ports: Array<{ name: string | null; port: number }>;
   annotations: Record<string, string>;
 }
@@ -222,17 +226,34 @@ export function toService(raw: RawKubeObject): KService | null {
   const meta = raw.metadata;
   if (!meta?.name || !meta.namespace) return null;
   const spec = record(raw.spec);
+  const notes = annotations(meta.annotations);
+  const selector = strings(spec.selector);
   return {
     key: namespacedKey(meta.namespace, meta.name),
     name: meta.name,
     namespace: meta.namespace,
-    selector: strings(spec.selector),
+    selector,
+    groupSelector: savedSelector(notes[labels.groupSelector]) ?? selector,
     ports: array(spec.ports)
       .map(record)
       .map((port) => ({ name: str(port.name), port: num(port.port) ?? 0 }))
       .filter((port) => port.port > 0),
-    annotations: annotations(meta.annotations),
+    annotations: notes,
   };
+}
+
+/** The group-selector annotation as a selector; null when absent or not a map of strings. */
+function savedSelector(text: string | undefined): Record<string, string> | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 || entries.some(([, v]) => typeof v !== 'string')) return null;
+    return Object.fromEntries(entries) as Record<string, string>;
+  } catch {
+    return null;
+  }
 }
 
 export function toEvent(raw: RawKubeObject): KEvent | null {

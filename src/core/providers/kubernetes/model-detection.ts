@@ -10,6 +10,11 @@ export const labels = {
   version: 'fleetdeck.io/model-version',
   endpoint: 'fleetdeck.io/endpoint',
   trafficPercent: 'fleetdeck.io/traffic-percent',
+  /**
+   * Service annotation: its selector before a rollout pinned it to one version (a blue-green
+   * switch). The versions it names stay one group while the pin routes all traffic to one.
+   */
+  groupSelector: 'fleetdeck.io/group-selector',
   baseUrl: 'fleetdeck.io/base-url',
   hourlyPrice: 'fleetdeck.io/hourly-price-usd',
   /** Node annotation: where the node's GPU exporter serves /metrics (set by the demo). */

@@ -1,7 +1,8 @@
 import { FleetError } from '../../../shared/errors/fleet-error';
 import type { TrafficSplit, TrafficTarget } from '../traffic-target';
-import { deploymentRef, type KubeWriteClient } from './kube-write.client';
+import { deploymentRef, serviceRef, type KubeWriteClient } from './kube-write.client';
 import { replicaPercent, splitReplicas, type ReplicaSplit } from './replica-split';
+import { pinnedTo, pinService, type PinLabel } from './service-pin';
 import { conflict, readVersioned, settle, writeBase, type DeploymentView } from './target-objects';
 
 /**
@@ -10,10 +11,13 @@ import { conflict, readVersioned, settle, writeBase, type DeploymentView } from 
  * replica counts (replica-split.ts) written through the `scale` subresource, as `kubectl scale`
  * does; read() derives the percent from ready replicas, so it says what the Service really does.
  *
- * There is no way to keep a candidate warm without traffic here: every ready pod behind the
- * Service gets its share. prepare({fullSize}) therefore brings the candidate up at full size
- * beside stable (blue-green previews at the replica ratio), and promote() gives it N replicas
- * while stable keeps its pods until retireOld() scales them to 0.
+ * Every ready pod the Service selects gets its share, so prepare({fullSize}) brings the
+ * candidate up at full size beside stable (blue-green previews at the replica ratio). promote()
+ * is a switch: the candidate at N replicas, then the Service's selector pinned to the
+ * candidate's version label (service-pin.ts), so all traffic moves at once while stable keeps
+ * its pods, warm, with none; abort() pins back to stable first (traffic back at once), and
+ * retireOld() scales stable to 0 and unpins. Without a label telling the versions apart
+ * (`pin: null`), promote() can only move replicas and stable keeps a share until retireOld().
  */
 export interface DeploymentTargetOptions {
   client: KubeWriteClient;
@@ -27,6 +31,8 @@ export interface DeploymentTargetOptions {
   totalReplicas: number;
   settleTimeoutMs: number;
   pollMs: number;
+  /** The pod label a switch pins the Service to; null when none tells the versions apart. */
+  pin: PinLabel | null;
 }
 
 export class DeploymentTrafficTarget implements TrafficTarget {
@@ -44,13 +50,13 @@ export class DeploymentTrafficTarget implements TrafficTarget {
 
   async read(): Promise<TrafficSplit> {
     const [stable, candidate] = await this.both();
-    return this.split(stable, candidate);
+    return this.split(stable, candidate, await this.pinned());
   }
 
   async prepare(options: { fullSize: boolean }): Promise<TrafficSplit> {
     const [stable, candidate] = await this.both();
     await writeBase(this.o.client, candidate, stable.name, this.o.baseReplicas);
-    if (!options.fullSize) return this.split(stable, candidate);
+    if (!options.fullSize) return this.split(stable, candidate, await this.pinned());
     return this.apply({ stable: stable.desired, candidate: this.o.totalReplicas });
   }
 
@@ -62,12 +68,22 @@ export class DeploymentTrafficTarget implements TrafficTarget {
         where: this.where,
       });
     }
-    return this.apply(splitReplicas(this.o.totalReplicas, percent));
+    const split = await this.apply(splitReplicas(this.o.totalReplicas, percent));
+    // A weight is a replica ratio: no version may be pinned while one is set.
+    if (this.o.pin && (await this.pinned()) !== null) {
+      await this.pinTo(null);
+      return this.read();
+    }
+    return split;
   }
 
   async promote(): Promise<TrafficSplit> {
     const [stable] = await this.both();
-    return this.apply({ stable: stable.desired, candidate: this.o.totalReplicas });
+    const split = await this.apply({ stable: stable.desired, candidate: this.o.totalReplicas });
+    if (!this.o.pin) return split;
+    // The candidate is up and ready (apply settled): switch every request to it at once.
+    await this.pinTo('candidate');
+    return this.read();
   }
 
   async retireOld(): Promise<void> {
@@ -80,6 +96,7 @@ export class DeploymentTrafficTarget implements TrafficTarget {
       );
     }
     await this.apply({ stable: 0, candidate: candidate.desired });
+    if (this.o.pin) await this.pinTo(null);
     await writeBase(this.o.client, await this.candidate(), stable.name, null);
   }
 
@@ -94,7 +111,9 @@ export class DeploymentTrafficTarget implements TrafficTarget {
       this.where,
     );
     // Safe to repeat, and safe when the candidate is already gone: stable first, so traffic
-    // has somewhere to go before the candidate's pods stop.
+    // has somewhere to go before the candidate's pods stop. After a switch, stable's pods are
+    // still up (warm): pinning back to them moves all traffic at once.
+    if (this.o.pin && stable.ready > 0 && (await this.pinned()) === 'candidate') await this.pinTo('stable');
     if (stable.desired !== this.o.baseReplicas)
       await client.scale(deploymentRef(namespace, stable.name), this.o.baseReplicas);
     const raw = await client.get(deploymentRef(namespace, this.o.candidate.name));
@@ -108,10 +127,21 @@ export class DeploymentTrafficTarget implements TrafficTarget {
       this.o.settleTimeoutMs,
       this.o.pollMs,
     );
+    if (this.o.pin) await this.pinTo(null);
     const after = await this.stable();
     const candidate = raw ? await this.candidate().catch(() => null) : null;
     if (candidate) await writeBase(client, candidate, after.name, null);
-    return candidate ? this.split(after, candidate) : this.split(after, null);
+    return candidate ? this.split(after, candidate, null) : this.split(after, null, null);
+  }
+
+  /** Which version the Service is pinned to now (null: none, or no pin label). */
+  private async pinned(): Promise<'stable' | 'candidate' | null> {
+    if (!this.o.pin) return null;
+    return pinnedTo(await this.o.client.get(serviceRef(this.o.namespace, this.o.service)), this.o.pin);
+  }
+
+  private pinTo(to: 'stable' | 'candidate' | null): Promise<void> {
+    return pinService(this.o.client, this.o.namespace, this.o.service, this.o.pin!, to);
   }
 
   /** Scales the one that grows first, so capacity never dips below what serves now. */
@@ -138,12 +168,20 @@ export class DeploymentTrafficTarget implements TrafficTarget {
     return this.read();
   }
 
-  private split(stable: DeploymentView, candidate: DeploymentView | null): TrafficSplit {
+  private split(
+    stable: DeploymentView,
+    candidate: DeploymentView | null,
+    pinned: 'stable' | 'candidate' | null,
+  ): TrafficSplit {
     const c = candidate?.ready ?? 0;
     const percent =
-      stable.ready + c > 0
-        ? replicaPercent(stable.ready, c)
-        : replicaPercent(stable.desired, candidate?.desired ?? 0);
+      pinned === 'candidate' && c > 0
+        ? 100
+        : pinned === 'stable' && stable.ready > 0
+          ? 0
+          : stable.ready + c > 0
+            ? replicaPercent(stable.ready, c)
+            : replicaPercent(stable.desired, candidate?.desired ?? 0);
     return {
       candidatePercent: percent,
       stableReplicas: stable.ready,

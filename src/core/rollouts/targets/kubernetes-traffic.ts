@@ -9,6 +9,7 @@ import type { TrafficTarget, TrafficTargetResolver } from '../traffic-target';
 import { DeploymentTrafficTarget } from './deployment-target';
 import { KServeTrafficTarget, listRevisions } from './kserve-target';
 import { KubeWriteClient, inferenceServiceRef, serviceRef } from './kube-write.client';
+import { pinLabelFor, selectorsOf } from './service-pin';
 import { conflict, recordedBase, viewDeployment, type DeploymentView } from './target-objects';
 
 /**
@@ -180,7 +181,8 @@ async function resolveDeployments(
     );
   }
   const service = await client.get(serviceRef(namespace, serviceName));
-  const selector = ((service?.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
+  // The group selector: after a switch the live one selects a single version (service-pin.ts).
+  const selector = selectorsOf(service).group;
   if (!service || Object.keys(selector).length === 0) {
     throw conflict(
       `The Service ${namespace}/${serviceName} in front of ${endpoint.id} is ${service ? 'without a selector' : 'gone'}`,
@@ -228,6 +230,7 @@ async function resolveDeployments(
     totalReplicas: plan.candidateReplicas ?? base,
     settleTimeoutMs: o.settleTimeoutMs,
     pollMs: o.pollMs,
+    pin: pinLabelFor(stable, candidate),
   });
 }
 

@@ -116,7 +116,7 @@ describe('opening the database when something is wrong', () => {
   });
 
   it.runIf(canMount)('says the disk is full, keeps what was saved, and opens once space is freed', () => {
-    const fs = mountTmpfs(512);
+    const fs = mountTmpfs(2048);
     cleanups.push(() => fs.unmount());
     const dataDir = join(fs.dir, 'data');
     // A database at an old version with a setting, so opening it must write (migrate).

@@ -87,6 +87,44 @@ describe('demo world', () => {
     );
   });
 
+  it("routes only to the versions the Service's selector selects (a blue-green switch pins it)", () => {
+    const { world, store } = makeWorld();
+    const group = 'prod-us-east:support:support-bot';
+    const a = 'prod-us-east:support:support-bot-2024-10';
+    const b = 'prod-us-east:support:support-bot-2024-11';
+    const total = world.figures(a)!.offeredRps + world.figures(b)!.offeredRps;
+    const cluster = store('prod-us-east');
+    // The Deployments' pod templates and the Service in front of them, as the seed writes them.
+    for (const version of ['2024-10', '2024-11'])
+      cluster.create(refs.deployments, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: `support-bot-${version}`, namespace: 'support' },
+        spec: {
+          template: { metadata: { labels: { app: 'support-bot', 'fleetdeck.io/model-version': version } } },
+        },
+      });
+    const service = (selector: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'support-bot', namespace: 'support' },
+      spec: { selector },
+    });
+    cluster.create(refs.services, service({ app: 'support-bot' }));
+    expect(world.weights(group)).toEqual({ [a]: 2, [b]: 2 });
+    const svc = cluster.get(refs.services, 'support', 'support-bot')!;
+    cluster.update(refs.services, {
+      ...svc,
+      spec: { selector: { app: 'support-bot', 'fleetdeck.io/model-version': '2024-11' } },
+    });
+    world.refresh();
+    // 2024-10 keeps its 2 ready pods, warm, and gets nothing.
+    expect(world.readyReplicas(a)).toBe(2);
+    expect(world.weights(group)).toEqual({ [a]: 0, [b]: 2 });
+    expect(world.figures(a)!.offeredRps).toBe(0);
+    expect(world.figures(b)!.offeredRps).toBeCloseTo(total, 9);
+  });
+
   it('sends a bad candidate its share and shows it', () => {
     const { world } = makeWorld();
     const group = 'staging:support:support-bot-stg';

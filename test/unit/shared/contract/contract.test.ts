@@ -41,7 +41,7 @@ describe('the command contract', () => {
       ]),
     );
     expect(eventNames).toEqual(expect.arrayContaining(['app.status', 'fleet.delta', 'sources.status']));
-    for (const name of [...commandNames, ...eventNames]) expect(name).toMatch(/^[a-z]+\.[a-z]+$/);
+    for (const name of [...commandNames, ...eventNames]) expect(name).toMatch(/^[a-z]+\.[a-z][a-zA-Z]*$/);
     for (const name of commandNames) {
       expect(commands[name].summary.length).toBeGreaterThan(10);
       expect(typeof commands[name].args.safeParse).toBe('function');

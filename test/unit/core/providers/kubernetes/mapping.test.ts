@@ -260,6 +260,27 @@ describe('endpoint mapping', () => {
     expect(mapEndpoint(s, 'deploy/s/bot-b', m)).toMatchObject({ group: 'bot', trafficPercent: 0 });
   });
 
+  it('a Service pinned to one version (a blue-green switch) keeps the group and gives the other 0 %', () => {
+    const a = deployment('s', 'bot-a', { image: VLLM, replicas: 3, podLabels: { svc: 'bot', v: 'a' } });
+    const b = deployment('s', 'bot-b', { image: VLLM, replicas: 1, podLabels: { svc: 'bot', v: 'b' } });
+    const pinned = service('s', 'bot', { svc: 'bot', v: 'b' });
+    (pinned.metadata as { annotations?: Record<string, string> }).annotations = {
+      'fleetdeck.io/group-selector': JSON.stringify({ svc: 'bot' }),
+    };
+    const s = stateWith({ deployments: [a, b], services: [pinned] });
+    // Three ready pods of a, all traffic to b's one: the live selector decides, not the ratio.
+    expect(mapEndpoint(s, 'deploy/s/bot-a', m)).toMatchObject({ group: 'bot', trafficPercent: 0 });
+    expect(mapEndpoint(s, 'deploy/s/bot-b', m)).toMatchObject({ group: 'bot', trafficPercent: 100 });
+
+    // Unpinned: the selector change alone (same members) marks both for a new share.
+    s.dirty.workloads.clear();
+    s.upsertService(toService(raw(service('s', 'bot', { svc: 'bot' })))!);
+    s.recomputeGroups(s.dirty.groupNamespaces);
+    expect([...s.dirty.workloads].sort()).toEqual(['deploy/s/bot-a', 'deploy/s/bot-b']);
+    expect(mapEndpoint(s, 'deploy/s/bot-a', m)).toMatchObject({ group: 'bot', trafficPercent: 75 });
+    expect(mapEndpoint(s, 'deploy/s/bot-b', m)).toMatchObject({ group: 'bot', trafficPercent: 25 });
+  });
+
   it('finds owner-less pods by selector, GPU type and region from their nodes', () => {
     const orphan = pod('a', 'llama', 0, { node: 'n1', image: VLLM, gpus: 1 });
     delete (orphan.metadata as { ownerReferences?: unknown }).ownerReferences;
