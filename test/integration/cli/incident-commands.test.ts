@@ -199,6 +199,13 @@ describe('fleetdeck incident ack, mitigate, resolve', () => {
     expectOneLineError(await inB('incident', 'resolve', id), 4, /imported from/);
   });
 
+  it('is in the help, with its own --help', async () => {
+    expect((await runCli(['help'])).stdout).toMatch(/^ {2}incident +Incidents: list and search/m);
+    const help = await runCli(['incident', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}fleetdeck incident import <file> \[--as-copy\]$/m);
+  });
+
   it('usage mistakes are exit 1 with what to do', async () => {
     expectOneLineError(await inA('incident'), 1, /incident needs an action/);
     expectOneLineError(await inA('incident', 'export'), 1, /incident export needs an incident id/);
