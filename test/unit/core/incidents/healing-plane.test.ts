@@ -224,8 +224,13 @@ describe('self-healing guard rails', () => {
       'change freeze until 13:00 UTC (quarter-end release, set by alice); no policy acts during one',
     );
 
+    // Ended now, it is history (no longer listed); a planned one does not hold back today.
     await plane.handlers['healing.unfreeze']({ id: freeze.id }, ctx);
-    expect(await plane.handlers['healing.freezes'](undefined as never, ctx)).toEqual([]);
+    const planned = await plane.handlers['healing.freeze'](
+      { from: clock + 60 * MIN, to: clock + 120 * MIN, reason: 'tomorrow' },
+      ctx,
+    );
+    expect(await plane.handlers['healing.freezes'](undefined as never, ctx)).toEqual([planned]);
     p95s.set('llama-8b-chat', 5);
     runFor(1);
     p95s.set('llama-8b-chat', 13);
@@ -235,6 +240,17 @@ describe('self-healing guard rails', () => {
     expect(next!.why).toMatch(
       /^every guard rail passed: cluster prod-us-east, no change freeze, 0\/1 this hour/,
     );
+    await plane.handlers['healing.unfreeze']({ id: planned.id }, ctx);
+    expect(await plane.handlers['healing.freezes'](undefined as never, ctx)).toEqual([]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM change_freeze').get()).toEqual({ n: 1 });
+    await expect(
+      Promise.resolve().then(() =>
+        plane.handlers['healing.freeze']({ from: clock, to: clock - 1, reason: 'x' }, ctx),
+      ),
+    ).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^A freeze must end after it starts/),
+    });
   });
 
   it('keeps to the hourly limits per endpoint and per fleet, counted from the action log', async () => {
