@@ -1,6 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ChangeFreeze, HealingPolicy } from '../../src/shared/contract/index';
+import type {
+  ChangeFreeze,
+  Endpoint,
+  HealingActionRecord,
+  HealingPolicy,
+} from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
 import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 import { until } from '../support/until';
@@ -144,5 +149,79 @@ describe('Self-healing policies in Chromium (console host)', { timeout: 180_000 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=view-healing]');
     expect(new URL(page.url()).hash).toBe('#/incidents/policies');
+  });
+});
+
+describe('Self-healing actions in Chromium (demo fleet)', { timeout: 420_000 }, () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('lists what a dry-run policy proposed on a real fault, with why, its trigger and its incident', async () => {
+    const ENDPOINT = 'prod-us-east:llm:llama-8b-chat';
+    const MODEL = 'llama-3.1-8b-instruct';
+    const fleet = await startConsole({ demo: true });
+    cleanups.push(() => fleet.dispose());
+    await until(
+      'the demo endpoint with latency figures',
+      async () =>
+        (await fleet.call<{ endpoint: Endpoint }>('fleet.endpoint', { id: ENDPOINT })).endpoint.metrics
+          .latency_p95,
+      90_000,
+    );
+    // Critical at 12 s held 10 s, so the incident opens soon after the surge.
+    await fleet.call('slos.set', {
+      model: MODEL,
+      slo: { latencyP95WarnS: 8, latencyP95CritS: 12, forSeconds: 10 },
+    });
+    const { page, problems } = await open(fleet);
+    await go(page, '#/incidents/policies');
+    await page.waitForSelector('[data-testid=view-healing][data-state=ready]');
+    await page.waitForSelector('[data-testid=actions-empty]');
+
+    // Written and saved in the view: dry-run, so it only ever proposes.
+    await page.click('[data-testid=policy-new]');
+    await page.waitForSelector('[data-testid=policy-check][data-state=valid]');
+    const starter = await page.inputValue('[data-testid=plan-text]');
+    const text = starter
+      .replace(/^when: .*$/m, "when: 'latency_p95 > 12s for 20s'")
+      .replace(/^ {2}models: \[\]$/m, `  models: [${MODEL}]`);
+    await typePolicy(page, text, 'valid');
+    await page.click('[data-testid=policy-save]');
+    await page.waitForSelector('[data-testid=policy-row][data-policy=scale-out-on-latency]');
+
+    await fleet.call('demo.fault', { kind: 'traffic_surge', target: ENDPOINT, durationS: 3600 });
+    const proposed = await until(
+      'the policy to propose scale-out',
+      async () =>
+        (await fleet.call<HealingActionRecord[]>('healing.actions', {})).find(
+          (a) => a.outcome === 'proposed',
+        ),
+      240_000,
+      1000,
+    );
+    expect(proposed.why).toMatch(/dry-run/);
+
+    // The open view picks it up by itself.
+    const row = page.locator(`[data-testid=action-row][data-outcome=proposed]`).first();
+    await row.waitFor({ timeout: 60_000 });
+    const shown = (await row.textContent()) ?? '';
+    expect(shown).toContain('Proposed');
+    expect(shown).toContain(proposed.why);
+    expect(shown).toContain(proposed.trigger);
+    expect(shown).toContain(ENDPOINT);
+    const incidentId = await until(
+      'the proposal to belong to an incident',
+      async () =>
+        (await fleet.call<HealingActionRecord[]>('healing.actions', {})).find((a) => a.id === proposed.id)
+          ?.incidentId,
+      60_000,
+      1000,
+    );
+    const link = page.locator(`[data-testid=action-incident]`).first();
+    await link.waitFor({ timeout: 30_000 });
+    expect(await link.getAttribute('href')).toBe(`#/incidents/${incidentId}`);
+    // Nothing ran: dry-run never starts the runbook.
+    expect(await page.locator('[data-testid=action-run]').count()).toBe(0);
+    await screenshot(page, 'healing-actions');
+    expect(problems).toEqual([]);
   });
 });

@@ -49,6 +49,9 @@ export interface HealingSlice {
   endFreeze(id: string): Promise<boolean>;
 }
 
+/** How often an open policies view re-reads what the policies did, besides incident changes. */
+const HEALING_REFRESH_MS = 10_000;
+
 const byTitle = (a: HealingPolicy, b: HealingPolicy) =>
   a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
 
@@ -107,6 +110,8 @@ export const createHealingSlice =
           }, 500);
         };
         const off = api.on('incidents.changed', soon);
+        // An action on an endpoint with no incident (yet) announces nothing: read again now and then.
+        const every = setInterval(soon, HEALING_REFRESH_MS);
         const offConnection = api.onConnection((state) => {
           if (state === 'connected') void get().loadHealing();
         });
@@ -114,6 +119,7 @@ export const createHealingSlice =
           watchers--;
           off();
           offConnection();
+          clearInterval(every);
           if (queued) clearTimeout(queued);
           if (watchers === 0) loadGeneration++;
         };
