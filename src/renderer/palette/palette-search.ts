@@ -25,7 +25,7 @@ const views: Array<[string, string, string]> = [
   ['Runbooks', '#/runbooks', 'guided steps beside a terminal'],
   ['Run history', '#/runs', 'every runbook run, searchable'],
   ['Rollouts', '#/rollouts', 'canary, blue-green and A/B rollouts of model versions'],
-  ['Self-healing policies', '#/incidents/policies', 'automatic fixes, their limits, change freezes and actions'],
+  ['Self-healing policies', '#/incidents/policies', 'automatic fixes, limits, change freezes'],
   ['Health', '#/about', 'about Fleetdeck and its health checks'],
   ['Settings', '#/settings', 'preferences'],
   ['Sources', '#/settings/sources', 'clusters, Prometheus, endpoints Fleetdeck reads'],
