@@ -1,6 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Endpoint, Incident, IncidentSummary, MetricSnapshot } from '../../src/shared/contract/index';
+import type {
+  Endpoint,
+  Incident,
+  IncidentSummary,
+  MetricSnapshot,
+  Run,
+} from '../../src/shared/contract/index';
 import { EventBus } from '../../src/core/events/event-bus';
 import { IncidentService } from '../../src/core/incidents/incident.service';
 import { IncidentStore } from '../../src/core/incidents/incident.store';
@@ -43,6 +52,23 @@ const endpointWithData = (fleet: RunningConsole) =>
     },
     90_000,
   );
+
+/** A runbook of the user's own, answering error rates, that only echoes: quick and harmless. */
+const echoRunbook = `apiVersion: fleetdeck.io/v1
+kind: Runbook
+id: incident-echo
+title: Look at the error rate
+signals: [error_rate]
+steps:
+  - id: look
+    title: Look
+    command: echo looked-at-errors
+    check: { exit_code: 0 }
+    timeout: 30s
+`;
+
+const TARGET = 'prod-us-east:code:qwen-coder';
+const MODEL = 'qwen2.5-coder-32b-instruct';
 
 describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
   beforeAll(() => ensureBuilt(), 180_000);
@@ -229,5 +255,106 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     await page.waitForSelector(`[data-testid=incident-row][data-incident-id="${opened.id}"]`);
     await page.waitForSelector('[data-testid=incidents-offline]');
     expect(problems).toEqual([]);
+  });
+  it('an injected fault opens an incident live: a notification, its stored charts inline, and a suggested runbook run in the page', async () => {
+    const fleet = await startConsole({ demo: true });
+    cleanups.push(() => fleet.dispose());
+    const folder = mkdtempSync(join(tmpdir(), 'fleetdeck-runbooks-'));
+    cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    writeFileSync(join(folder, 'incident-echo.yaml'), echoRunbook);
+    await fleet.call('settings.set', { runbooksFolder: folder, notifications: 'on' });
+    await until(
+      `${TARGET} with live figures`,
+      async () => {
+        const { items } = await fleet.call<{ items: Endpoint[] }>('fleet.endpoints', { limit: 1000 });
+        return items.find((e) => e.id === TARGET && (e.metrics.error_rate?.value ?? -1) >= 0);
+      },
+      120_000,
+    );
+
+    // The real Notification API, permitted for the console's origin, wrapped to see what is shown.
+    const browser = await openBrowser({ colorScheme: 'dark' });
+    cleanups.push(() => browser.close());
+    const { page, context } = browser;
+    await context.grantPermissions(['notifications'], { origin: fleet.origin });
+    // A string, not a function: this file is type-checked for Node, without the DOM's types.
+    await context.addInitScript({
+      content: `
+        window.shownNotifications = [];
+        window.Notification = new Proxy(window.Notification, {
+          construct(target, args) {
+            window.shownNotifications.push({ title: args[0], body: (args[1] && args[1].body) || '' });
+            return Reflect.construct(target, args);
+          },
+        });`,
+    });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(fleet.url);
+    await page.waitForSelector('[data-testid=status-bar][data-ready=true]');
+    await go(page, '#/incidents');
+    await page.waitForSelector('[data-testid=view-incidents]');
+    // Permission already granted: no button asks for it.
+    await page.waitForSelector('[data-testid=incident-dnd]:not([disabled])');
+    expect(await page.locator('[data-testid=incident-notify-permission]').count()).toBe(0);
+
+    // A short hold, so the breach counts within seconds, then the fault.
+    await fleet.call('slos.set', { model: MODEL, slo: { forSeconds: 5 } });
+    await fleet.call('demo.fault', { kind: 'error_burst', target: TARGET, durationS: 900 });
+    const row = page.locator('[data-testid=incident-row]').filter({ hasText: 'qwen-coder' });
+    await row.first().waitFor({ timeout: 150_000 });
+    const id = (await row.first().getAttribute('data-incident-id'))!;
+    const notes = await until('a browser notification for the new incident', async () => {
+      const shown = await page.evaluate<Array<{ title: string; body: string }>>('window.shownNotifications');
+      return shown.length > 0 ? shown : null;
+    });
+    const summary = (await fleet.call<IncidentSummary[]>('incidents.list', { endpointId: TARGET }))[0]!;
+    expect(notes[0]!.title).toBe(`${summary.severity.toUpperCase()}: ${summary.title}`);
+    expect(notes[0]!.body).toMatch(/^New incident/);
+
+    // The page: the faulted endpoint, its stored charts drawn inline, a runbook for its signal.
+    await row.first().locator('a').first().click();
+    await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${id}"]`);
+    expect(await page.locator('[data-testid=incident-endpoints]').innerText()).toContain('qwen-coder');
+    await page.selectOption('[data-testid=timeline-kind-filter]', 'snapshot');
+    const chart = page.locator('[data-testid=incident-snapshot-chart][data-metric=error_rate]').first();
+    await chart.waitFor();
+    // Charts are drawn only once scrolled into view.
+    await chart.scrollIntoViewIfNeeded();
+    await until('the error-rate snapshot drawn', async () =>
+      (await chart.getAttribute('data-rendered')) === 'true' ? true : null,
+    );
+    expect(Number(await chart.getAttribute('data-series'))).toBe(1);
+    expect(await chart.getAttribute('data-threshold')).toBe('0.05');
+    await page.selectOption('[data-testid=timeline-kind-filter]', '');
+
+    const suggestion = page.locator('[data-testid=incident-suggestion][data-runbook-id=incident-echo]');
+    await suggestion.waitFor();
+    expect(await suggestion.innerText()).toContain('Run on qwen-coder');
+    await suggestion.locator('[data-testid=incident-suggestion-run]').click();
+
+    // The run opens in the page, terminal and all, and lands in the timeline with a link.
+    const panel = page.locator('[data-testid=incident-run]');
+    await panel.waitFor();
+    const runId = (await panel.getAttribute('data-run-id'))!;
+    await page.waitForSelector('[data-testid=incident-run][data-state=succeeded]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=incident-run-terminal] .xterm');
+    const run = await fleet.call<Run>('runs.get', { id: runId });
+    expect(run).toMatchObject({ runbookId: 'incident-echo', endpointId: TARGET, state: 'succeeded' });
+    await page.waitForSelector(`[data-testid=timeline-run-link][href="#/runs/${runId}"]`, {
+      timeout: 60_000,
+    });
+    await screenshot(page, 'incident-live-run');
+
+    // Do-not-disturb is the notifications setting, switched from the view.
+    await go(page, '#/incidents');
+    // A controlled box: it shows the setting once the core has saved it, so click, then wait.
+    await page.locator('[data-testid=incident-dnd]').click();
+    await page.waitForSelector('[data-testid=incident-dnd]:checked');
+    await until('do-not-disturb saved', async () =>
+      (await fleet.call<{ notifications: string }>('settings.get', {})).notifications === 'do-not-disturb'
+        ? true
+        : null,
+    );
+    expect(browser.problems).toEqual([]);
   });
 });

@@ -43,7 +43,6 @@ export function IncidentsView() {
   const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
   const search = useRef<HTMLInputElement>(null);
   useSlashFocus(search);
-  const [q, setQ] = useState(filter.q);
   const [opening, setOpening] = useState(false);
   const update = (patch: Partial<IncidentFilter>) =>
     writeHash(incidentListHash({ ...filter, ...patch }), 'replace');
@@ -99,11 +98,8 @@ export function IncidentsView() {
           placeholder="Search incidents: title, endpoint, note…  ( / )"
           aria-label="Search incidents"
           aria-keyshortcuts="/"
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            update({ q: e.target.value });
-          }}
+          value={filter.q}
+          onChange={(e) => update({ q: e.target.value })}
           data-testid="incident-search"
         />
         <label className="rb-filter">
