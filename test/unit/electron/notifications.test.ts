@@ -2,11 +2,26 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCore, type Core } from '../../../src/core/core';
 import { silentLogger } from '../../../src/core/log/logger';
 import type { IncidentNotice, NoticeDecision } from '../../../src/shared/incidents/incident-notifications';
-import { watchIncidentNotifications } from '../../../electron/main/incident-notifications';
+import { createAppOrigin } from '../../../electron/main/app-origin';
+import { showDesktopNotice, watchIncidentNotifications } from '../../../electron/main/incident-notifications';
 import { freshDir } from '../../support/tmp';
 import { logSpy } from './log-spy';
 
-vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron);
+/** Electron's Notification, recorded: what was shown, and a click the test can make. */
+const shownNotices = vi.hoisted(() => [] as Array<{ title: string; body: string; click(): void }>);
+vi.mock('electron', async () => {
+  const { fakeElectron, FakeEmitter } = await import('./fake-electron');
+  class FakeNotification extends FakeEmitter {
+    static isSupported = () => true;
+    constructor(readonly options: { title: string; body: string }) {
+      super();
+    }
+    show() {
+      shownNotices.push({ ...this.options, click: () => this.emit('click') });
+    }
+  }
+  return { ...fakeElectron, Notification: FakeNotification };
+});
 
 const CTX = { actor: 'oncall@example.test', host: 'desktop' } as const;
 
@@ -97,5 +112,69 @@ describe('desktop incident notifications (main process wiring)', () => {
       incidentId: null,
       hash: '#/incidents',
     });
+  });
+});
+
+describe('a desktop notice', () => {
+  const appOrigin = createAppOrigin({ rendererDir: '/opt/fleetdeck/out/renderer' });
+  const notice: IncidentNotice = {
+    title: 'SEV1 · Checkout model down',
+    body: 'checkout-llm (prod-us-east)',
+    incidentId: 'inc-7',
+    hash: '#/incidents/inc-7',
+    incidentIds: ['inc-7'],
+  };
+
+  /** Enough of a BrowserWindow for the click: what it was asked to do, in order. */
+  function fakeWindow(url: string, state: { minimized?: boolean } = {}) {
+    const did: string[] = [];
+    const win = {
+      isDestroyed: () => false,
+      isMinimized: () => state.minimized ?? false,
+      restore: () => did.push('restore'),
+      show: () => did.push('show'),
+      focus: () => did.push('focus'),
+      webContents: {
+        getURL: () => url,
+        isLoading: () => false,
+        once: () => {},
+        loadURL: async (to: string) => void did.push(`load ${to}`),
+      },
+    };
+    return { win, did };
+  }
+
+  it('is shown with its words; a click brings the window forward on the incident', async () => {
+    shownNotices.length = 0;
+    const { win, did } = fakeWindow('file:///opt/fleetdeck/out/renderer/index.html#/fleet', {
+      minimized: true,
+    });
+    showDesktopNotice(notice, {
+      window: () => win as never,
+      openWindow: () => {},
+      appOrigin,
+      log: logSpy(),
+    });
+    expect(shownNotices.map((n) => [n.title, n.body])).toEqual([[notice.title, notice.body]]);
+    shownNotices[0]!.click();
+    await Promise.resolve();
+    expect(did).toEqual([
+      'restore',
+      'show',
+      'focus',
+      'load file:///opt/fleetdeck/out/renderer/index.html#/incidents/inc-7',
+    ]);
+  });
+
+  it('never points a window that is not showing Fleetdeck anywhere', () => {
+    shownNotices.length = 0;
+    const { win, did } = fakeWindow('https://example.test/');
+    const log = logSpy();
+    showDesktopNotice(notice, { window: () => win as never, openWindow: () => {}, appOrigin, log });
+    shownNotices[0]!.click();
+    expect(did).toEqual(['show', 'focus']);
+    expect(log.warnings().map((l) => l.message)).toEqual([
+      'notifications: the window is not showing Fleetdeck; not navigating',
+    ]);
   });
 });
