@@ -264,6 +264,14 @@ describe('Rollouts in Chromium (console host, demo fleet)', { timeout: 300_000 }
     await go(dark.page, `#/rollouts/${encodeURIComponent(id)}`);
     await dark.page.waitForSelector('[data-testid=view-rollout][data-state=aborted]');
     await dark.page.waitForSelector('[data-testid=decision]');
+    // An ended rollout's charts show its own window, fixed: nothing after it ended (+1 min).
+    await dark.page.waitForSelector('[data-testid=rollout-window]');
+    const panel = dark.page.locator('[data-testid=rollout-chart-error_rate]');
+    await dark.page.waitForSelector('[data-testid=rollout-chart-error_rate][data-series="2"]', {
+      timeout: 30_000,
+    });
+    expect(Number(await panel.getAttribute('data-last-at'))).toBeLessThanOrEqual(aborted.endedAt! + 60_000);
+    expect(Number(await panel.getAttribute('data-last-at'))).toBeGreaterThanOrEqual(aborted.startedAt);
     await screenshot(dark.page, 'rollout-aborted-dark');
     await go(dark.page, '#/rollouts');
     await dark.page.waitForSelector('[data-testid=rollout-row]');

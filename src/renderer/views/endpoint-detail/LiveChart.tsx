@@ -41,6 +41,11 @@ export interface LiveChartProps {
   thresholds?: Thresholds;
   guides?: readonly Guide[];
   rangeMs: number;
+  /**
+   * A fixed end instead of "now" (a finished rollout's window): the panel loads once and does
+   * not poll. Absent or null: the range ends now and follows the live tail.
+   */
+  endAt?: number | null;
   paused: boolean;
   /** Polling period of the live tail. */
   pollMs: number;
@@ -66,6 +71,7 @@ const budgetOf = (el: HTMLElement | null) => Math.min(2000, Math.max(60, Math.ro
  */
 export function LiveChart(props: LiveChartProps) {
   const { defs, rangeMs, paused, pollMs, resumeToken, thresholds, axes, group } = props;
+  const endAt = props.endAt ?? null;
   const guides = props.guides ?? noGuides;
   const fetchSeries = useFleet((s) => s.fetchSeries);
   const box = useRef<HTMLDivElement>(null);
@@ -209,7 +215,7 @@ export function LiveChart(props: LiveChartProps) {
     const render = () => {
       const instance = chart.current;
       if (!instance || cancelled) return;
-      const now = Date.now();
+      const now = endAt ?? Date.now();
       instance.setOption({
         // The whole range on every panel, so their time axes line up (and zoom together).
         xAxis: { min: now - rangeMs, max: now },
@@ -245,7 +251,7 @@ export function LiveChart(props: LiveChartProps) {
       inFlight = true;
       try {
         const budget = budgetOf(chartEl.current);
-        const to = Date.now();
+        const to = endAt ?? Date.now();
         const from = to - rangeMs;
         await Promise.all(
           [...byMetric()].map(async ([metric, list]) => {
@@ -291,16 +297,20 @@ export function LiveChart(props: LiveChartProps) {
     };
 
     void load(false);
-    const timer = setInterval(() => {
-      if (!pausedRef.current && document.visibilityState !== 'hidden') void load(true);
-    }, pollMs);
+    // A fixed window has no live tail.
+    const timer =
+      endAt === null
+        ? setInterval(() => {
+            if (!pausedRef.current && document.visibilityState !== 'hidden') void load(true);
+          }, pollMs)
+        : undefined;
     return () => {
       cancelled = true;
       clearInterval(timer);
     };
     // resumeToken: a resume catches up at once.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [defsKey, thresholdKey, guidesKey, rangeMs, pollMs, resumeToken, fetchSeries]);
+  }, [defsKey, thresholdKey, guidesKey, rangeMs, endAt, pollMs, resumeToken, fetchSeries]);
 
   return (
     <div

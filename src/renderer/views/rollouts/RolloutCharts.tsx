@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { Rollout } from '../../../shared/contract/index';
 import { isMetricName } from '../../../shared/fleet/metrics';
+import { formatClock } from '../../format/display-format';
+import { useFleet } from '../../stores/fleet.store';
 import { LiveChart } from '../endpoint-detail/LiveChart';
 import { metricLabel } from './rollout-words';
 import { rolloutPanels } from './rollout-charts-model';
@@ -8,21 +10,31 @@ import { rolloutPanels } from './rollout-charts-model';
 const POLL_MS = 5_000;
 const MIN_RANGE_MS = 5 * 60_000;
 const MAX_RANGE_MS = 6 * 3600_000;
+const MARGIN_MS = 60_000;
 
 /**
  * Live charts of the candidate against the stable version for each metric the plan analyses,
  * with the analysis limits drawn (the endpoint detail's LiveChart: one instance per panel, bounded
- * series, paused while hovered or zoomed). The window covers the rollout from its start.
+ * series, paused while hovered or zoomed). The window covers the rollout from its start; once
+ * it has ended, exactly its own window (a minute either side), fixed, so a rollout reviewed
+ * later shows what its analysis saw rather than the last few minutes.
  */
 export function RolloutCharts({ rollout }: { rollout: Rollout }) {
   const panels = useMemo(
     () => rolloutPanels(rollout.plan, rollout.candidateEndpointId),
     [rollout.plan, rollout.candidateEndpointId],
   );
+  const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
+  const clock = (at: number) => formatClock(at, timeFormat);
+  const endAt = rollout.endedAt === null ? null : rollout.endedAt + MARGIN_MS;
   // Fixed when the page opens (a range that moved every update would refetch every panel).
-  const [rangeMs] = useState(() =>
-    Math.min(MAX_RANGE_MS, Math.max(MIN_RANGE_MS, Date.now() - rollout.startedAt + 60_000)),
+  const [liveRangeMs] = useState(() =>
+    Math.min(MAX_RANGE_MS, Math.max(MIN_RANGE_MS, Date.now() - rollout.startedAt + MARGIN_MS)),
   );
+  const rangeMs =
+    endAt === null
+      ? liveRangeMs
+      : Math.min(MAX_RANGE_MS, Math.max(MIN_RANGE_MS, endAt - rollout.startedAt + MARGIN_MS));
   const [hovering, setHovering] = useState(false);
   const [zoomed, setZoomed] = useState(false);
   const [resumeToken, setResumeToken] = useState(0);
@@ -46,6 +58,10 @@ export function RolloutCharts({ rollout }: { rollout: Rollout }) {
           >
             ‖ Paused ({zoomed ? 'zoomed' : 'hovering'}) — resume
           </button>
+        ) : endAt !== null ? (
+          <span className="muted" data-testid="rollout-window">
+            The rollout&apos;s window: {clock(endAt - rangeMs)} – {clock(endAt)}
+          </span>
         ) : (
           <span className="live-dot">● Live, every {POLL_MS / 1000} s</span>
         )}
@@ -63,6 +79,7 @@ export function RolloutCharts({ rollout }: { rollout: Rollout }) {
             axes={[isMetricName(p.metric) ? p.metric : 'request_rate']}
             guides={p.guides}
             rangeMs={rangeMs}
+            endAt={endAt}
             paused={paused}
             pollMs={POLL_MS}
             resumeToken={resumeToken}
