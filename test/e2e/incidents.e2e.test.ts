@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -356,5 +356,89 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
         : null,
     );
     expect(browser.problems).toEqual([]);
+  });
+
+  it('postmortem and export from the page; import elsewhere is read-only, and a tampered file is refused with its reason', async () => {
+    const fleet = await startConsole();
+    cleanups.push(() => fleet.dispose());
+    const opened = await fleet.call<IncidentSummary>('incidents.open', {
+      title: 'Embeddings time out in eu-west',
+      severity: 'sev3',
+      note: 'Started after the 14:00 deploy',
+    });
+    await fleet.call('incidents.control', { id: opened.id, action: 'resolve', note: 'rolled back' });
+    const { page, problems } = await open(fleet);
+
+    // The postmortem: a draft from the timeline, edited, saved, downloaded as Markdown.
+    await go(page, `#/incidents/${opened.id}?tab=postmortem`);
+    const text = page.locator('[data-testid=incident-postmortem-text]');
+    await text.waitFor();
+    const draft = await text.inputValue();
+    expect(draft).toContain('Embeddings time out in eu-west');
+    const edited = `${draft}\n## Follow-ups\n\n- Alert on embedding timeouts\n`;
+    await text.fill(edited);
+    await page.click('[data-testid=incident-postmortem-save]');
+    await page.waitForSelector('[data-testid=incident-postmortem-status]:has-text("Saved")');
+    const saved = await fleet.call<{ markdown: string; saved: boolean }>('incidents.postmortem', {
+      id: opened.id,
+    });
+    expect(saved).toEqual({ markdown: edited, saved: true });
+    const [md] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=incident-postmortem-download]'),
+    ]);
+    expect(md.suggestedFilename()).toBe(`${opened.id}-postmortem.md`);
+    expect(readFileSync((await md.path())!, 'utf8')).toBe(edited);
+
+    // Export: one file, the same the core hands out.
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=incident-export]'),
+    ]);
+    const exportPath = (await exported.path())!;
+    const file = JSON.parse(readFileSync(exportPath, 'utf8')) as {
+      format: string;
+      body: { incident: { id: string } };
+    };
+    expect(file.format).toBe('fleetdeck-incident');
+    expect(file.body.incident.id).toBe(opened.id);
+
+    // Imported back here: identical, nothing written.
+    await go(page, '#/incidents');
+    await page.setInputFiles('[data-testid=incident-import-file]', exportPath);
+    await page.waitForSelector('[data-testid=incident-import-outcome] [data-outcome=identical]');
+
+    // Tampered: refused, with the reason the core gives.
+    const tampered = join(mkdtempSync(join(tmpdir(), 'fleetdeck-import-')), 'tampered.json');
+    cleanups.push(() => rmSync(tampered, { force: true }));
+    writeFileSync(
+      tampered,
+      readFileSync(exportPath, 'utf8').replace('Embeddings time out', 'Embeddings are fine'),
+    );
+    await page.setInputFiles('[data-testid=incident-import-file]', tampered);
+    const refusal = page.locator('[data-testid=incident-import-error]');
+    await refusal.waitFor();
+    const reason = await fleet.refusal('incidents.import', { text: readFileSync(tampered, 'utf8') });
+    expect(await refusal.innerText()).toContain(reason.message);
+    // The refused import's HTTP status is the only console message the page may log.
+    expect(problems.filter((p) => !/Failed to load resource: .* 4\d\d/.test(p))).toEqual([]);
+
+    // On another machine (a fresh data directory): imported, read-only, with where it came from.
+    const other = await startConsole();
+    cleanups.push(() => other.dispose());
+    await page.goto(other.url);
+    await page.waitForSelector('[data-testid=status-bar][data-ready=true]');
+    await go(page, '#/incidents');
+    await page.waitForSelector('[data-testid=incidents-empty]');
+    await page.setInputFiles('[data-testid=incident-import-file]', exportPath);
+    await page.waitForSelector('[data-testid=incident-import-outcome] [data-outcome=imported]');
+    await page.click(`[data-testid=incident-import-outcome] a[href="#/incidents/${opened.id}"]`);
+    await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${opened.id}"]`);
+    expect(await page.locator('[data-testid=incident-imported]').innerText()).toContain('imported from');
+    expect(await page.locator('[data-testid=incident-reopen]').count()).toBe(0);
+    expect(await page.locator('[data-testid=incident-note-text]').count()).toBe(0);
+    await page.waitForSelector(
+      '[data-testid=timeline-entry][data-kind=note]:has-text("Started after the 14:00 deploy")',
+    );
   });
 });
