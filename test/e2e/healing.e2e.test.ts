@@ -113,6 +113,17 @@ describe('Self-healing policies in Chromium (console host)', { timeout: 180_000 
       return p?.enabled === false;
     });
 
+    // Edited in place: the editor opens on the saved text; switched to run, the row says so.
+    await page.click('[data-testid=policy-edit]');
+    await page.waitForSelector('[data-testid=policy-check][data-state=valid]');
+    const savedText = await page.inputValue('[data-testid=plan-text]');
+    expect(savedText).toBe(fixed);
+    await typePolicy(page, savedText.replace(/^mode: dry-run$/m, 'mode: run'), 'valid');
+    await page.click('[data-testid=policy-save]');
+    await page.waitForSelector('[data-testid=policy-editor]', { state: 'detached' });
+    expect(await page.textContent('[data-testid=policy-row] [data-testid=policy-mode]')).toBe('Runs');
+    expect((await fleet.call<HealingPolicy[]>('healing.policies')).map((p) => p.mode)).toEqual(['run']);
+
     // Freeze changes for 2 h: it is on now, listed, and the core has it; "End now" ends it.
     await page.click('[data-testid=freeze-2h]');
     await page.waitForSelector('[data-testid=freeze-state][data-frozen=true]');
