@@ -153,4 +153,42 @@ describe('incident detection on the demo fleet', () => {
       'tester started runbook "Look at the error rate" on qwen-coder',
     ]);
   }, 300_000);
+
+  it('mitigates the incident by itself once the fault is over, with the recovery charted', async () => {
+    const target = 'prod-eu-west:embed:bge-embed';
+    await call('slos.set', { model: 'bge-large-en-v1.5', slo: { forSeconds: 5 } });
+    await call('demo.fault', { kind: 'error_burst', target, durationS: 30 });
+    const [incident] = await until(
+      `an incident for ${target}`,
+      async () => {
+        const list = await call<IncidentSummary[]>('incidents.list', { endpointId: target });
+        return list.length > 0 ? list : null;
+      },
+      150_000,
+      500,
+    );
+    // Another region, another model: not grouped with the first test's incident.
+    expect(incident).toMatchObject({ endpointCount: 1, groupKey: 'region europe-west4' });
+    const mitigated = await until(
+      'the incident mitigated',
+      async () => {
+        const got = await call<Incident>('incidents.get', { id: incident!.id, limit: 500 });
+        return got.state === 'mitigated' ? got : null;
+      },
+      240_000,
+      1000,
+    );
+    const moved = mitigated.timeline.find((e) => e.kind === 'state' && e.detail.to === 'mitigated')!;
+    expect(moved.actor).toBe('fleetdeck');
+    expect(mitigated.timeline.some((e) => e.kind === 'health' && e.detail.status !== 'critical')).toBe(true);
+    const recovery = mitigated.timeline.filter(
+      (e) => e.kind === 'snapshot' && e.detail.event === 'mitigation',
+    );
+    const errors = recovery.find((e) => e.snapshot!.metric === 'error_rate')!.snapshot!;
+    const points = errors.series[0]!.points.filter(([, v]) => v !== null);
+    const peak = Math.max(...points.map(([, v]) => v!));
+    expect(peak).toBeGreaterThan(errors.threshold!);
+    // The last bucket averages the fall itself, so it is lower than the peak, not yet at zero.
+    expect(points.at(-1)![1]).toBeLessThan(peak);
+  }, 300_000);
 });

@@ -150,8 +150,10 @@ describe('self-healing on the demo fleet', () => {
     );
     expect(healing[1]!.detail).toMatchObject({ result: 'succeeded', trigger: ran.trigger });
 
-    // A second fault within the hour: another surge on top overloads even 8 replicas.
-    await c.call('demo.fault', { kind: 'traffic_surge', target: ENDPOINT, durationS: 3600 });
+    // A second fault within the hour, the surge still on: a latency spike, and the capacity
+    // taken away again (as a deploy of the old manifest would).
+    await c.call('demo.fault', { kind: 'latency_spike', target: ENDPOINT, durationS: 3600 });
+    kubectl('-n', 'llm', 'scale', 'deployment/llama-8b-chat', '--replicas=1');
     const proposed = await until(
       'the second trigger to be proposed, not run',
       async () => (await actions()).find((a) => a.outcome === 'proposed'),
@@ -162,6 +164,16 @@ describe('self-healing on the demo fleet', () => {
       /^limit: 1 action per hour on llama-8b-chat already taken \(last at \d\d:\d\d UTC\)/,
     );
     expect(proposed.runId).toBeNull();
+    // Proposed in the same incident's timeline (it was only mitigated, not resolved), with why.
+    expect(proposed.incidentId).toBe(only!.id);
+    const after = await c.call<Incident>('incidents.get', { id: only!.id, limit: 5000 });
+    const proposal = after.timeline.find((e) => e.kind === 'healing' && e.detail.outcome === 'proposed');
+    expect(proposal).toMatchObject({
+      actor: `policy:${POLICY}`,
+      detail: { why: proposed.why, trigger: proposed.trigger },
+      ref: { policyId: POLICY },
+    });
+    expect(proposal!.summary).toMatch(/proposes to run scale-out \(replicas=8\) on llama-8b-chat, because latency_p95 .*; not run: limit: /);
     const all = await actions();
     expect(all.filter((a) => a.outcome === 'ran')).toHaveLength(1);
     const runs = await c.call<Array<{ id: string }>>('runs.list', { endpointId: ENDPOINT });
