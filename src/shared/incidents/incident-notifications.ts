@@ -8,7 +8,8 @@ import type { Settings } from '../contract/settings.schema';
  * decide alike and the rules are tested without either.
  *
  * Rules:
- * - only `opened` and `escalated` notify; updates and resolutions stay in the timeline;
+ * - only `opened` and `escalated` notify; updates and resolutions stay in the timeline, and an
+ *   imported incident (history from another machine) never notifies;
  * - do-not-disturb holds every one (the incident still has it in its timeline);
  * - at most one notification per incident per minute, so a flapping incident is one alert;
  * - a burst (a regional outage opening several incidents at once) shows the first few on their
@@ -28,7 +29,7 @@ export interface IncidentNotice {
 
 export type NoticeDecision =
   | { action: 'show'; notice: IncidentNotice }
-  /** Not worth a notification (updated, resolved). */
+  /** Not worth a notification (updated, resolved, imported). */
   | { action: 'ignore'; reason: 'not-notable' }
   /** Do-not-disturb is on. */
   | { action: 'hold'; reason: 'do-not-disturb' }
@@ -123,7 +124,11 @@ export function createIncidentNotifier(
 
   return {
     offer(change, mode, now) {
-      if (change.change !== 'opened' && change.change !== 'escalated')
+      // An imported incident is someone else's history (docs/incidents.md): it never notifies.
+      if (
+        (change.change !== 'opened' && change.change !== 'escalated') ||
+        change.incident.importedFrom !== null
+      )
         return { action: 'ignore', reason: 'not-notable' };
       if (mode === 'do-not-disturb') return { action: 'hold', reason: 'do-not-disturb' };
       const id = change.incident.id;

@@ -59,13 +59,17 @@ describe('incident notifications: which changes notify', () => {
     );
   });
 
-  it('ignores updates and resolutions', () => {
+  it('ignores updates, resolutions and imported incidents', () => {
     const n = createIncidentNotifier();
     expect(n.offer(change('updated', 'inc-1'), 'on', T0)).toEqual({
       action: 'ignore',
       reason: 'not-notable',
     });
     expect(n.offer(change('resolved', 'inc-1'), 'on', T0)).toEqual({
+      action: 'ignore',
+      reason: 'not-notable',
+    });
+    expect(n.offer(change('opened', 'inc-2', { importedFrom: 'install-abc' }), 'on', T0)).toEqual({
       action: 'ignore',
       reason: 'not-notable',
     });
