@@ -85,6 +85,8 @@ describe('self-healing guard rails', () => {
   let endpoints: Endpoint[];
   let incidents: IncidentService;
   let plane: HealingPlane;
+  /** Another plane on the same database and deps: the console after a restart. */
+  let newPlane: () => HealingPlane;
   const calls: Array<{ name: CommandName; actor: string }> = [];
   const ctx = { actor: 'alice', host: 'console' as const };
 
@@ -107,18 +109,20 @@ describe('self-healing guard rails', () => {
       calls.push({ name, actor });
       return core.call(name, args, { actor, host: 'console' });
     });
-    plane = createHealingPlane(
-      {
-        db: store.db,
-        log: silentLogger,
-        bus,
-        fleet: { endpoint: (id) => endpoints.find((e) => e.id === id), all: () => endpoints },
-        incidents,
-        call,
-        now,
-      },
-      { evaluateEveryMs: 3_600_000 },
-    );
+    newPlane = () =>
+      createHealingPlane(
+        {
+          db: store.db,
+          log: silentLogger,
+          bus,
+          fleet: { endpoint: (id) => endpoints.find((e) => e.id === id), all: () => endpoints },
+          incidents,
+          call,
+          now,
+        },
+        { evaluateEveryMs: 3_600_000 },
+      );
+    plane = newPlane();
     plane.start();
   });
   afterEach(async () => {
@@ -330,6 +334,26 @@ describe('self-healing guard rails', () => {
     const opened = incidents.store.summary(failed.incidentId!);
     expect(opened).toMatchObject({ origin: 'auto', state: 'open', endpointCount: 1 });
     expect(opened.title).toBe('Self-healing failed on llama-8b-chat: Scale out when p95 stays high');
+  });
+
+  it('after a restart, follows actions still running; one whose run is gone fails and a person is called', async () => {
+    await plane.close();
+    store.db
+      .prepare(
+        `INSERT INTO healing_action (id, policy_id, endpoint_id, incident_id, at, outcome, result, why, trigger, run_id)
+         VALUES ('heal-1', 'scale-out-on-latency', 'prod-us-east:llm:llama-8b-chat', NULL, ?, 'ran', 'running', 'x', 'latency_p95 14 s > 12 s for 2 min', 'run-gone')`,
+      )
+      .run(clock - MIN);
+    plane = newPlane();
+    plane.start();
+    const failed = await until('the resumed action to fail', async () => {
+      const [a] = await actions();
+      return a?.result === 'failed' ? a : null;
+    });
+    expect(failed.message).toMatch(/^run run-gone could not be read: /);
+    expect(incidents.store.summary(failed.incidentId!).title).toMatch(
+      /^Self-healing failed on llama-8b-chat/,
+    );
   });
 
   it('validates against the runbook library: a missing runbook or an unknown variable is a problem with its line', async () => {
