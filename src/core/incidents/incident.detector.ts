@@ -27,10 +27,20 @@ interface Tracked {
 
 type SnapshotEvent = 'opening' | 'joining' | 'mitigation';
 
+const REMOVED = 'removed from the fleet';
+
+/**
+ * Recovered: ok or warning, or gone from the fleet (it serves no one). Unknown is not: when the
+ * sources go quiet (the network is down) nothing is known to be better, so nothing is mitigated.
+ */
+const recovered = (e: Pick<IncidentEndpoint, 'health' | 'reason'>) =>
+  e.health === 'ok' || e.health === 'warning' || (e.health === 'unknown' && e.reason === REMOVED);
+const calm = (endpoints: Iterable<IncidentEndpoint>) => [...endpoints].every(recovered);
+
 /**
  * Opens incidents when an endpoint's health turns critical and groups them (one regional
  * outage is one incident), follows the affected endpoints' health into the timeline, and moves
- * automatic incidents by themselves: mitigated once no affected endpoint is critical, reopened
+ * automatic incidents by themselves: mitigated once every affected endpoint has recovered, reopened
  * on a relapse, resolved after `incidentResolveMinutes` of calm. Its state is the store's: on
  * start it reads the active incidents back, so a restart carries on where it stopped.
  */
@@ -51,14 +61,15 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
     const summary = store.summary(id);
     if (summary.state === 'resolved' || summary.importedFrom) return;
     const endpoints = new Map(store.endpoints(id).map((e) => [e.id, e]));
-    const calm = [...endpoints.values()].every((e) => e.health !== 'critical');
     tracked.set(id, {
       id,
       origin: summary.origin,
       state: summary.state,
       signals: new Set(summary.signals),
       endpoints,
-      clearSince: calm ? (previous?.clearSince ?? summary.mitigatedAt ?? summary.updatedAt) : null,
+      clearSince: calm(endpoints.values())
+        ? (previous?.clearSince ?? summary.mitigatedAt ?? summary.updatedAt)
+        : null,
     });
     for (const endpointId of endpoints.keys())
       if (!byEndpoint.has(endpointId)) byEndpoint.set(endpointId, id);
@@ -177,7 +188,8 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
         for (const s of fresh) t.signals.add(s);
       }
     }
-    if (known.health === e.health.status) return false;
+    const gone = e.health.reason === REMOVED && known.reason !== REMOVED;
+    if (known.health === e.health.status && !gone) return false;
     store.upsertEndpoint(id, { ...known, health: e.health.status, reason: e.health.reason });
     healthEntry(id, e, at, { from: known.health });
     if (e.health.status === 'critical' && t.state === 'mitigated' && t.origin === 'auto')
@@ -186,18 +198,22 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
     return true;
   };
 
-  /** Every affected endpoint has left critical: mitigated, with the recovery charted. */
+  /** Every affected endpoint has recovered (ok or warning): mitigated, with the recovery charted. */
   const settle = (id: string, at: number) => {
     const t = tracked.get(id);
     if (!t || t.endpoints.size === 0) return;
-    const calm = [...t.endpoints.values()].every((e) => e.health !== 'critical');
-    if (!calm) {
+    if (!calm(t.endpoints.values())) {
       t.clearSince = null;
       return;
     }
     t.clearSince ??= at;
     if (t.origin !== 'auto' || (t.state !== 'open' && t.state !== 'acknowledged')) return;
-    o.incidents.transition(id, 'mitigate', 'fleetdeck', 'health recovered: no affected endpoint is critical');
+    o.incidents.transition(
+      id,
+      'mitigate',
+      'fleetdeck',
+      'health recovered: every affected endpoint is ok or warning',
+    );
     refresh(id);
     tracked.get(id)!.clearSince = at;
     snapshot(id, [...t.endpoints.values()], 'mitigation', at);
@@ -233,8 +249,8 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
     for (const gone of delta.removed) {
       const id = byEndpoint.get(gone);
       const known = id === undefined ? undefined : tracked.get(id)?.endpoints.get(gone);
-      if (id === undefined || !known || known.health === 'unknown') continue;
-      const health = { status: 'unknown' as const, reason: 'removed from the fleet', since: at };
+      if (id === undefined || !known || known.reason === REMOVED) continue;
+      const health = { status: 'unknown' as const, reason: REMOVED, since: at };
       if (follow(id, { id: gone, name: known.name, health, metrics: {} }, at)) touched.add(id);
     }
     if (critical.length > 0) {

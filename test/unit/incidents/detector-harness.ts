@@ -81,6 +81,8 @@ export interface Harness {
   tick(
     updates: Array<{ id: string; status?: HealthStatus; reason?: string; metrics?: Endpoint['metrics'] }>,
   ): void;
+  /** Takes endpoints out of the fleet (a fleet.delta with them removed). */
+  remove(ids: string[]): void;
   /** Moves the clock and emits an empty delta (a quiet fleet tick). */
   advance(ms: number): void;
   call(name: CommandName, args: unknown, actor?: string): Promise<unknown>;
@@ -142,11 +144,11 @@ export function openHarness(
     onCalled: (name, args, c, result) => plane.onCalled(name, args, c, result),
   });
   plane.start();
-  const emit = (upserted: Endpoint[]) => {
+  const emit = (upserted: Endpoint[], removed: string[] = []) => {
     const delta: EventPayload<'fleet.delta'> = {
       at: clock.t,
       upserted,
-      removed: [],
+      removed,
       metrics: {},
       summary: {
         endpoints: { total: fleet.size, ok: 0, warning: 0, critical: 0, unknown: 0 },
@@ -191,6 +193,10 @@ export function openHarness(
         upserted.push(next);
       }
       emit(upserted);
+    },
+    remove(ids) {
+      for (const id of ids) fleet.delete(id);
+      emit([], ids);
     },
     advance(ms) {
       clock.t += ms;

@@ -170,6 +170,29 @@ describe('the incident detector', () => {
     expect(h.incidents().map((i) => i.state)).toEqual(['open', 'resolved']);
   });
 
+  it('does not take silence for recovery: unknown (no data) keeps it open, an endpoint gone from the fleet does not', () => {
+    const ids = ['prod-us-east:llm:a', 'prod-us-east:llm:b'];
+    const h = start(ids.map((id) => [id, {}]));
+    h.tick(ids.map((id) => ({ id, status: 'critical' as const, reason: P95_REASON })));
+    const id = h.incidents()[0]!.id;
+    h.clock.t += 60_000;
+    h.tick(ids.map((id) => ({ id, status: 'unknown' as const, reason: 'no metrics for 5 min' })));
+    expect(h.incidents()[0]!.state).toBe('open');
+    h.clock.t += 60_000;
+    h.tick([{ id: ids[0]!, status: 'ok' }]);
+    expect(h.incidents()[0]!.state).toBe('open');
+    h.clock.t += 60_000;
+    h.remove([ids[1]!]);
+    expect(h.incidents()[0]!.state).toBe('mitigated');
+    expect(
+      h
+        .timeline(id)
+        .filter((e) => e.kind === 'health')
+        .map((e) => e.summary)
+        .slice(-2),
+    ).toEqual(['a is ok now: within SLO', 'b is unknown now: removed from the fleet']);
+  });
+
   it('never resolves by itself when incidentResolveMinutes is 0, and leaves manual incidents to people', async () => {
     const h = start([
       ['prod-us-east:llm:a', {}],
