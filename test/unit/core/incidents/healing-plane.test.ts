@@ -336,6 +336,30 @@ describe('self-healing guard rails', () => {
     expect(opened.title).toBe('Self-healing failed on llama-8b-chat: Scale out when p95 stays high');
   });
 
+  it('abort_rollout looks for the live rollout on the endpoint; with none, the action fails to a person', async () => {
+    await save(policy({ id: 'abort-on-errors', action: '  abort_rollout: true' }));
+    const incident = openIncident('prod-us-east:llm:llama-8b-chat');
+    runFor(2);
+    const failed = await until('the abort to fail', async () => {
+      const [a] = (await actions()).filter((x) => x.outcome === 'ran');
+      return a?.result === 'failed' ? a : null;
+    });
+    expect(calls).toContainEqual({ name: 'rollouts.list', actor: 'policy:abort-on-errors' });
+    expect(failed).toMatchObject({
+      rolloutId: null,
+      message: 'no live rollout on prod-us-east:llm:llama-8b-chat to abort',
+      incidentId: incident.id,
+    });
+    const healing = incidents.store.newestEntries(incident.id, 50).filter((e) => e.kind === 'healing');
+    expect(healing.map((e) => e.summary)).toEqual([
+      expect.stringMatching(
+        /acted on llama-8b-chat: abort the live rollout, because latency_p95 14.1 s > 12 s for 2 min$/,
+      ),
+      expect.stringMatching(/failed: no live rollout on .* to abort; a person takes over$/),
+    ]);
+    expect(incidents.store.summary(incident.id).severity).toBe('sev2');
+  });
+
   it('after a restart, follows actions still running; one whose run is gone fails and a person is called', async () => {
     await plane.close();
     store.db
