@@ -32,7 +32,13 @@ export function createTimelineCollector(o: IncidentModuleDeps): TimelineCollecto
   const cluster = createClusterCollector({ timeline, call: o.call, now: o.now, onError });
   const runs = createRunCollector({ timeline, call: o.call, onError });
   const rollouts = createRolloutCollector({ timeline, call: o.call, onError });
-  const actions = createActionCollector({ timeline, call: o.call, now: o.now, onError });
+  const actions = createActionCollector({
+    timeline,
+    call: o.call,
+    endpointsOnNode: (node) => o.fleet.all().flatMap((e) => (e.nodes.includes(node) ? [e.id] : [])),
+    now: o.now,
+    onError,
+  });
   let off: (() => void) | null = null;
   let polling: Promise<void> = Promise.resolve();
 

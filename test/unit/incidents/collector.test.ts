@@ -117,6 +117,7 @@ describe('the incident timeline collector', () => {
       [EP, { model: 'llama-3.1-70b-instruct' }],
       ['prod-us-east:llm:calm', {}],
     ]);
+    h.fleet.set(EP, { ...h.fleet.get(EP)!, nodes: ['gpu-7'] });
     h.tick([{ id: EP, status: 'critical', reason: P95_REASON }]);
     const incident = h.incidents()[0]!;
     const onCalled = (name: string, args: unknown, actor: string, result: unknown = {}) =>
@@ -132,15 +133,19 @@ describe('the incident timeline collector', () => {
     onCalled('rollouts.list', { endpointId: EP }, 'erin');
     onCalled('demo.fault', { kind: 'latency_spike', target: EP, durationS: 60 }, 'fleetdeck');
     onCalled('incidents.annotate', { endpointId: EP, text: 'x' }, 'erin');
+    // A GPU fault names a node: the endpoints on it are the ones touched.
+    onCalled('demo.fault', { kind: 'gpu_xid', target: 'gpu-7', durationS: 60 }, 'frank');
+    onCalled('demo.fault', { kind: 'gpu_xid', target: 'gpu-8', durationS: 60 }, 'frank');
     const actions = entries(h, 'action');
     expect(actions.map((e) => [e.actor, e.summary])).toEqual([
       ['alice', 'alice injected a demo fault: error_burst for 300 s on llama-70b-chat'],
       ['bob', 'bob opened a terminal on llama-70b-chat'],
       ['carol', 'carol changed the SLO of llama-3.1-70b-instruct: forSeconds 10'],
+      ['frank', 'frank injected a demo fault: gpu_xid for 60 s on llama-70b-chat'],
     ]);
     expect(actions[1]!.ref).toEqual({ sessionId: 'term-1' });
     expect(actions.every((e) => e.at === h.clock.t)).toBe(true);
-    expect(h.incidents()[0]!.entryCount).toBe(incident.entryCount + 3);
+    expect(h.incidents()[0]!.entryCount).toBe(incident.entryCount + 4);
   });
 
   it('follows a real rollout on an affected endpoint: its start, decisions and abort', async () => {

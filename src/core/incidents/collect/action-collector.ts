@@ -49,6 +49,8 @@ function describe(name: CommandName, a: Obj, r: Obj): string {
 export function createActionCollector(o: {
   timeline: CollectedTimeline;
   call: CoreCaller;
+  /** The endpoints a node serves (a GPU fault is injected on a node). */
+  endpointsOnNode: (node: string) => string[];
   now: () => number;
   onError: (what: string, error: unknown) => void;
 }) {
@@ -88,13 +90,10 @@ export function createActionCollector(o: {
       const a = obj(args);
       const r = obj(result);
       if (name === 'terminal.open' && str(a.runId)) return; // a run's own terminal: the run is recorded
-      const endpointIds = [
-        ...new Set(
-          [a.endpointId, a.target, r.endpointId, r.candidateEndpointId]
-            .map(str)
-            .filter((v) => v !== undefined),
-        ),
-      ];
+      const named = [a.endpointId, a.target, r.endpointId, r.candidateEndpointId].map(str);
+      if (name === 'demo.fault' && a.kind === 'gpu_xid' && str(a.target))
+        named.push(...o.endpointsOnNode(str(a.target)!));
+      const endpointIds = [...new Set(named.filter((v) => v !== undefined))];
       const model = name === 'slos.set' ? str(a.model) : undefined;
       const byModel = model ? o.timeline.active().filter((i) => i.models.includes(model)) : [];
       const ref: TimelineEntry['ref'] = name.startsWith('runs.')
