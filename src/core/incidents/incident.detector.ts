@@ -118,7 +118,7 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
         summary:
           group.length === 1
             ? `Opened: ${first.name} turned critical (${first.health.reason})`
-            : `Opened: ${group.length} endpoints turned critical in ${groupKeyFor(endpoints).replace(/^\w+ /, '')}`,
+            : `Opened: ${titleFor(endpoints, signals)}`,
       },
     );
     refresh(incident.id);
@@ -138,7 +138,8 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
       id,
       {
         signals,
-        groupKey: groupKeyFor(all),
+        // A person's incident keeps its own grouping ("manual"); the detector's follows its endpoints.
+        ...(before.origin === 'auto' ? { groupKey: groupKeyFor(all) } : {}),
         startedAt: Math.min(before.startedAt, ...group.map((e) => e.health.since ?? at)),
         ...(ownTitle ? { title: titleFor(all, signals) } : {}),
       },

@@ -81,7 +81,9 @@ describe('the incident detector', () => {
     });
     const timeline = h.timeline(incidents[0]!.id);
     expect(timeline.filter((e) => e.kind === 'health' && e.detail.joined)).toHaveLength(40);
-    expect(timeline.filter((e) => e.kind === 'state' && e.detail.state === 'open')).toHaveLength(1);
+    expect(
+      timeline.filter((e) => e.kind === 'state' && e.detail.state === 'open').map((e) => e.summary),
+    ).toEqual(['Opened: 10 endpoints critical in us-east-1']);
     // Ten at first (sev1 already: five or more), so joining never escalated it further.
     expect(h.changes.filter((c) => c.change === 'opened')).toHaveLength(1);
   });
