@@ -173,7 +173,9 @@ describe('self-healing on the demo fleet', () => {
       detail: { why: proposed.why, trigger: proposed.trigger },
       ref: { policyId: POLICY },
     });
-    expect(proposal!.summary).toMatch(/proposes to run scale-out \(replicas=8\) on llama-8b-chat, because latency_p95 .*; not run: limit: /);
+    expect(proposal!.summary).toMatch(
+      /proposes to run scale-out \(replicas=8\) on llama-8b-chat, because latency_p95 .*; not run: limit: /,
+    );
     const all = await actions();
     expect(all.filter((a) => a.outcome === 'ran')).toHaveLength(1);
     const runs = await c.call<Array<{ id: string }>>('runs.list', { endpointId: ENDPOINT });
