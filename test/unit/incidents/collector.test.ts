@@ -28,6 +28,8 @@ describe('the incident timeline collector', () => {
     for (const [id, spec] of ids) h.fleet.set(id, endpoint(id, spec));
     return h;
   }
+  /** The harness the test uses now (a restart replaces it), closed after the test. */
+  const replaceHarness = (next: Harness) => (h = next);
   const entries = (h: Harness, kind: TimelineEntry['kind']) =>
     h.timeline(h.incidents()[0]!.id).filter((e) => e.kind === kind);
 
@@ -106,10 +108,19 @@ describe('the incident timeline collector', () => {
     expect(entries(h, 'pod_restart')[1]!.summary).toBe(
       'Pod llama-70b-chat-1 of llama-70b-chat restarted 2 more times (5 in all, not ready)',
     );
+    // After a restart the same facts are known to be written already.
+    const written = h.incidents()[0]!.entryCount;
+    const again = h.restart();
+    replaceHarness(again);
+    again.details
+      .get(EP)!
+      .events.push({ type: 'Warning', reason: 'Killing', message: 'stopping', at: now + 2, count: 1 });
+    again.advance(5000);
+    await until('the event after the restart', () => entries(again, 'k8s_event').length === 3);
+    expect(again.incidents()[0]!.entryCount).toBe(written + 1);
     // The unaffected endpoint was never read into the incident.
-    expect(h.timeline(h.incidents()[0]!.id).some((e) => e.endpointId === 'prod-us-east:llm:other')).toBe(
-      false,
-    );
+    const incidentId = again.incidents()[0]!.id;
+    expect(again.timeline(incidentId).some((e) => e.endpointId === 'prod-us-east:llm:other')).toBe(false);
   });
 
   it('records what people do to affected endpoints, and skips reads and the console itself', async () => {

@@ -219,7 +219,9 @@ export function openHarness(
       void plane.close();
       void extra.close?.();
       store.close();
-      return openHarness(dir, fleet, clock, extras);
+      const next = openHarness(dir, fleet, clock, extras);
+      for (const [id, detail] of details) next.details.set(id, detail);
+      return next;
     },
     async close() {
       await plane.close();
