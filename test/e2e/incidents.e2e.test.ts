@@ -145,11 +145,29 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     await badge.click();
     await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${id}"]`);
 
+    // Resolve asks first; then the clock stops and the rail count goes.
+    await page.click('[data-testid=incident-resolve]');
+    await page.waitForSelector('[data-testid=incident-resolve-dialog]');
+    await page.fill('[data-testid=incident-resolve-note]', 'gateway restarted');
+    await page.click('[data-testid=incident-resolve-confirm]');
+    await page.waitForSelector('[data-testid=view-incident][data-state=resolved]');
+    expect(await page.locator('[data-testid=incident-ttr]').innerText()).not.toBe('—');
+    await page.waitForSelector('[data-testid=timeline-entry][data-kind=state]:has-text("gateway restarted")');
+    await until('the rail count without it', async () => {
+      const active = await fleet.call<IncidentSummary[]>('incidents.list', { active: true });
+      const shown = await page.locator('[data-testid=nav-incidents-count]').count();
+      return (
+        active.length === 0
+          ? shown === 0
+          : (await page.locator('[data-testid=nav-incidents-count]').innerText()) === String(active.length)
+      )
+        ? true
+        : null;
+    });
+
     // The list shows it with its state, and the search finds it by the note's words.
     await go(page, '#/incidents?q=gateway');
-    await page.waitForSelector(
-      `[data-testid=incident-row][data-incident-id="${id}"][data-state=acknowledged]`,
-    );
+    await page.waitForSelector(`[data-testid=incident-row][data-incident-id="${id}"][data-state=resolved]`);
     await go(page, '#/incidents?q=no-such-words-anywhere');
     await page.waitForSelector('[data-testid=incidents-empty]');
     await screenshot(page, 'incidents-search-empty');
@@ -344,6 +362,14 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
       timeout: 60_000,
     });
     await screenshot(page, 'incident-live-run');
+    // A step's entry links its transcript range, read back from the incident's record.
+    await page.click('[data-testid=incident-run-close]');
+    const transcriptLink = page.locator('[data-testid=timeline-transcript-link]').first();
+    await transcriptLink.waitFor({ timeout: 60_000 });
+    await transcriptLink.click();
+    await page.waitForSelector('[data-testid=incident-transcript-text]:has-text("looked-at-errors")');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=incident-transcript]', { state: 'detached' });
 
     // Do-not-disturb is the notifications setting, switched from the view.
     await go(page, '#/incidents');
@@ -407,6 +433,16 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     await go(page, '#/incidents');
     await page.setInputFiles('[data-testid=incident-import-file]', exportPath);
     await page.waitForSelector('[data-testid=incident-import-outcome] [data-outcome=identical]');
+
+    // Changed here since the export: importing the old file would overwrite it, so it is refused
+    // and offered as a copy under a new id.
+    await fleet.call('incidents.annotate', { id: opened.id, text: 'added after the export' });
+    await page.setInputFiles('[data-testid=incident-import-file]', exportPath);
+    await page.waitForSelector('[data-testid=incident-import-error][data-code=conflict]');
+    await page.click('[data-testid=incident-import-copy]');
+    await page.waitForSelector('[data-testid=incident-import-outcome] [data-outcome=copied]');
+    const all = await fleet.call<IncidentSummary[]>('incidents.list', {});
+    expect(all.filter((i) => i.title === 'Embeddings time out in eu-west')).toHaveLength(2);
 
     // Tampered: refused, with the reason the core gives.
     const tampered = join(mkdtempSync(join(tmpdir(), 'fleetdeck-import-')), 'tampered.json');
