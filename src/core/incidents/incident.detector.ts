@@ -122,7 +122,10 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
       },
     );
     refresh(incident.id);
-    for (const e of group) healthEntry(incident.id, e, at, { joined: true });
+    // One transaction (one sync to disk) for a region's worth of entries, not one each.
+    store.transaction(() => {
+      for (const e of group) healthEntry(incident.id, e, at, { joined: true });
+    });
     snapshot(incident.id, endpoints, 'opening', at);
   };
 
@@ -145,8 +148,10 @@ export function createIncidentDetector(o: IncidentModuleDeps): { start(): void; 
       },
       at,
     );
-    for (const [i, e] of group.entries())
-      o.incidents.join(id, joined[i]!, `${e.name} turned critical and joined: ${e.health.reason}`);
+    store.transaction(() => {
+      for (const [i, e] of group.entries())
+        o.incidents.join(id, joined[i]!, `${e.name} turned critical and joined: ${e.health.reason}`);
+    });
     refresh(id);
     const severity = severityFor(all, o.fleet.all());
     if (isWorse(severity, before.severity)) o.incidents.edit(id, { severity }, 'fleetdeck');
