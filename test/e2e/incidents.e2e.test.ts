@@ -145,6 +145,14 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     await badge.click();
     await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${id}"]`);
 
+    // The fleet view lists it over the map; the endpoints table badges the endpoint's row.
+    await go(page, '#/fleet');
+    await page.waitForSelector(`[data-testid=fleet-incidents] [data-incident-id="${id}"]`);
+    await go(page, `#/endpoints?q=${encodeURIComponent(endpoint.name)}`);
+    await page.waitForSelector(`[data-testid=endpoint-incident-badge][data-incident-id="${id}"]`);
+    await go(page, `#/incidents/${id}`);
+    await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${id}"]`);
+
     // Resolve asks first; then the clock stops and the rail count goes.
     await page.click('[data-testid=incident-resolve]');
     await page.waitForSelector('[data-testid=incident-resolve-dialog]');
