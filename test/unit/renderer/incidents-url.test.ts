@@ -12,6 +12,7 @@ import {
   incidentDurations,
 } from '../../../src/renderer/views/incidents/incident-words';
 import { parseRoute } from '../../../src/renderer/routing/routes';
+import { offlineWords } from '../../../src/renderer/views/incidents/offline-words';
 
 describe('incidents addresses', () => {
   it('keeps the search in the address and reads back what it wrote', () => {
@@ -86,5 +87,23 @@ describe('incident words', () => {
   it('offers only the moves the state allows', () => {
     expect(controlsFor('open')).toEqual(['acknowledge', 'mitigate', 'resolve']);
     expect(controlsFor('resolved')).toEqual(['reopen']);
+  });
+});
+
+describe('the offline banner', () => {
+  const at = new Date(2026, 0, 5, 14, 2, 9).getTime();
+  it('says since when, in the status bar words, and where the incidents come from', () => {
+    expect(offlineWords('stale', at, '24h')).toEqual({
+      head: 'Offline since 14:02 — showing incidents from the local database',
+      why: 'The newest live data arrived at 14:02:09.',
+    });
+    expect(offlineWords('offline', at, '12h')?.head).toBe(
+      'Offline since 2:02 PM — showing incidents from the local database',
+    );
+    expect(offlineWords('offline', null, '24h')?.why).toBe('Not connected to the Fleetdeck core.');
+    expect(offlineWords('none', null, '24h')?.head).toBe(
+      'Offline: no live data from any source — showing incidents from the local database',
+    );
+    expect(offlineWords('live', at, '24h')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { defaultSettings } from '../../../shared/contract/index';
-import { formatClock } from '../../format/display-format';
 import { describeFreshness } from '../../status/freshness';
 import { useFleet } from '../../stores/fleet.store';
+import { offlineWords } from './offline-words';
 
 /**
  * Offline review (issue 7): when nothing live is coming in, say so and since when, in the status
@@ -25,20 +25,8 @@ export function OfflineBanner() {
     staleAfterSeconds,
     timeFormat,
   });
-  if (freshness.kind === 'live') return null;
-  const since = dataFreshAt === null ? null : formatClock(dataFreshAt, timeFormat);
-  const head =
-    freshness.kind === 'none'
-      ? 'Offline: no live data from any source'
-      : since
-        ? `Offline since ${since}`
-        : 'Offline';
-  const why =
-    freshness.kind === 'offline'
-      ? 'Not connected to the Fleetdeck core.'
-      : freshness.kind === 'none'
-        ? 'No fleet source has delivered live data.'
-        : `The newest live data arrived at ${formatClock(dataFreshAt ?? 0, timeFormat, true)}.`;
+  const words = offlineWords(freshness.kind, dataFreshAt, timeFormat);
+  if (!words) return null;
   return (
     <div
       className="notice inc-offline"
@@ -47,10 +35,10 @@ export function OfflineBanner() {
       data-kind={freshness.kind}
     >
       <div className="notice-body">
-        <p className="notice-title">{head} — showing incidents from the local database</p>
+        <p className="notice-title">{words.head}</p>
         <p className="notice-hint">
-          {why} Timelines, charts, runs and transcripts below are what was recorded; live data resumes when a
-          source answers again.
+          {words.why} Timelines, charts, runs and transcripts below are what was recorded; live data resumes
+          when a source answers again.
         </p>
       </div>
     </div>
