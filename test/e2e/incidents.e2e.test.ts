@@ -389,6 +389,27 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
         ? true
         : null,
     );
+
+    // Carried to another machine (a fresh data directory, no fleet at all): the run and its
+    // transcript open from the imported record.
+    const exported = await fleet.call<{ text: string }>('incidents.export', { id });
+    const other = await startConsole();
+    cleanups.push(() => other.dispose());
+    await other.call('incidents.import', { text: exported.text });
+    await page.goto(other.url);
+    await page.waitForSelector('[data-testid=status-bar][data-ready=true]');
+    await go(page, `#/incidents/${id}`);
+    await page.waitForSelector('[data-testid=incident-imported]');
+    await page.selectOption('[data-testid=timeline-kind-filter]', 'run');
+    await page.locator('[data-testid=timeline-run-record]').first().click();
+    const record = page.locator('[data-testid=incident-run-record]');
+    await record.waitFor();
+    await page.waitForSelector('[data-testid=incident-run-record] [data-testid=run-steps]');
+    expect(await record.innerText()).toContain('Look');
+    expect(await record.innerText()).toContain('Succeeded');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=timeline-transcript-link]').first().click();
+    await page.waitForSelector('[data-testid=incident-transcript-text]:has-text("looked-at-errors")');
     expect(browser.problems).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import type {
   IncidentSeverity,
   IncidentSummary,
   Reliability,
+  Run,
 } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { toErrorBody } from './errors';
@@ -91,6 +92,8 @@ export interface IncidentsSlice {
 
   /** A transcript segment of the open incident (read from the local database). */
   readIncidentTranscript(sessionId: string, fromSeq: number, toSeq: number): Promise<IncidentTranscript>;
+  /** A run of the open incident as recorded (the one carried by an imported incident included). */
+  readIncidentRun(runId: string): Promise<Run>;
 }
 
 export const incidentHash = (id: string): string => `#/incidents/${encodeURIComponent(id)}`;
@@ -474,6 +477,10 @@ export const createIncidentsSlice =
         const id = get().incidentId ?? '';
         const limit = Math.max(1, Math.min(5000, toSeq - fromSeq + 1));
         return api.call('incidents.transcript', { id, sessionId, afterSeq: fromSeq - 1, limit });
+      },
+
+      readIncidentRun(runId) {
+        return api.call('incidents.run', { id: get().incidentId ?? '', runId });
       },
     };
   };

@@ -23,6 +23,7 @@ import { incidentIdOf, incidentTabOf } from './incidents-url';
 import { NoteBox } from './NoteBox';
 import { OfflineBanner } from './OfflineBanner';
 import { PostmortemTab } from './PostmortemTab';
+import { RunRecordDialog } from './RunRecordDialog';
 import { TranscriptDialog } from './TranscriptDialog';
 import type { EntryActions } from './TimelineEntryRow';
 
@@ -53,12 +54,16 @@ function IncidentPage({ id, tab }: { id: string; tab: 'timeline' | 'postmortem' 
   const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
   const theme = useFleet(selectTheme);
   const [segment, setSegment] = useState<Segment | null>(null);
+  const [runRecord, setRunRecord] = useState<string | null>(null);
 
   useEffect(() => (id ? openIncident(id) : undefined), [id, openIncident]);
 
   const readOnly = incident?.importedFrom != null;
   const actions = useMemo<EntryActions>(
-    () => ({ onShowRun: readOnly ? undefined : (r) => showRun(r), onTranscript: setSegment }),
+    () =>
+      readOnly
+        ? { onTranscript: setSegment, onRunRecord: setRunRecord }
+        : { onShowRun: (r) => showRun(r), onTranscript: setSegment },
     [readOnly, showRun],
   );
 
@@ -224,6 +229,7 @@ function IncidentPage({ id, tab }: { id: string; tab: 'timeline' | 'postmortem' 
         </>
       )}
       {segment ? <TranscriptDialog segment={segment} onClose={() => setSegment(null)} /> : null}
+      {runRecord ? <RunRecordDialog runId={runRecord} onClose={() => setRunRecord(null)} /> : null}
     </section>
   );
 }

@@ -10,6 +10,8 @@ export interface EntryActions {
   /** Shows a run in the page's terminal panel. */
   onShowRun?: (runId: string) => void;
   onTranscript: (ref: { sessionId: string; fromSeq: number; toSeq: number; title: string }) => void;
+  /** Set for an imported incident: its runs are read from its record, not `#/runs/<id>`. */
+  onRunRecord?: (runId: string) => void;
 }
 
 /**
@@ -69,7 +71,17 @@ export const TimelineEntryRow = memo(function TimelineEntryRow({
         ) : null}
         {ref ? (
           <p className="inc-entry-links">
-            {ref.runId ? (
+            {ref.runId && actions.onRunRecord ? (
+              <button
+                type="button"
+                className="link-button"
+                data-testid="timeline-run-record"
+                onClick={() => actions.onRunRecord?.(ref.runId!)}
+              >
+                Run {ref.runId}
+                {ref.stepIdx !== undefined ? `, step ${ref.stepIdx + 1}` : ''}
+              </button>
+            ) : ref.runId ? (
               <>
                 <a className="link" href={runHash(ref.runId)} data-testid="timeline-run-link">
                   Run {ref.runId}
