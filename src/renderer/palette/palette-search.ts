@@ -19,6 +19,7 @@ export const MAX_RESULTS = 50;
 
 const views: Array<[string, string, string]> = [
   ['Fleet', '#/fleet', 'map and topology of every endpoint'],
+  ['Incidents', '#/incidents', 'open and past incidents, their timelines and postmortems'],
   ['Endpoints', '#/endpoints', 'table of every endpoint'],
   ['Spend', '#/spend', 'spend by source, cluster, model'],
   ['Terminal', '#/terminal', 'shells in the fleet context, as tabs'],
