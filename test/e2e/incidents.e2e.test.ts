@@ -131,6 +131,13 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     const seqs = kinds.map((k) => Number(k.split(':')[1]));
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
 
+    // The title is edited in place; the change is kept in the timeline.
+    await page.click('[data-testid=incident-title-edit]');
+    await page.fill('[data-testid=incident-title-input]', 'Chat answers slowly in one region');
+    await page.click('[data-testid=incident-title-save]');
+    await page.waitForSelector('h1:has-text("Chat answers slowly in one region")');
+    await page.waitForSelector('[data-testid=timeline-entry][data-kind=state]:has-text("title")');
+
     // A change made elsewhere (the command line, another person) arrives live.
     await fleet.call('incidents.annotate', { id, text: 'Paged the model owner' });
     await page.waitForSelector(
