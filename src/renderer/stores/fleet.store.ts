@@ -10,6 +10,7 @@ import { createSpendSlice } from './spend.slice';
 import { createRunbooksSlice } from './runbooks.slice';
 import { createRolloutsSlice } from './rollouts.slice';
 import { createIncidentsSlice } from './incidents.slice';
+import { createIncidentDetailSlice } from './incident-detail.slice';
 import { createHealingSlice } from './healing.slice';
 import type { FleetState, StoreDeps } from './store.types';
 import { createTerminalsSlice } from './terminals.slice';
@@ -32,6 +33,7 @@ export function createFleetStore(deps: StoreDeps): FleetStore {
     ...createRunbooksSlice(deps)(...a),
     ...createRolloutsSlice(deps)(...a),
     ...createIncidentsSlice(deps)(...a),
+    ...createIncidentDetailSlice(deps)(...a),
     ...createHealingSlice(deps)(...a),
   }));
 }

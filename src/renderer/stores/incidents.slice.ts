@@ -1,22 +1,17 @@
 import type {
   CommandArgs,
   CommandResult,
-  Incident,
   IncidentChange,
   IncidentSeverity,
   IncidentSummary,
   Reliability,
-  Run,
 } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
-export type IncidentAction = CommandArgs<'incidents.control'>['action'];
 export type IncidentListQuery = Omit<CommandArgs<'incidents.list'>, 'limit'>;
-export type IncidentEditPatch = Omit<CommandArgs<'incidents.edit'>, 'id'>;
 export type IncidentImportResult = CommandResult<'incidents.import'>;
-export type IncidentTranscript = CommandResult<'incidents.transcript'>;
 
 type LoadState = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
 
@@ -30,8 +25,8 @@ export interface EndpointIncident {
 /**
  * Incidents (issue 7). The core opens, groups and records them in SQLite; this is the on-screen
  * copy: the searched list, the active ones (the rail's count, the endpoint badges, browser
- * notifications), and the open incident, whose timeline is followed by asking only for entries
- * after the newest one held (`incidents.timeline afterSeq`) on each `incidents.changed`.
+ * notifications), reliability figures, opening one by hand and importing one. The open incident
+ * is incident-detail.slice.ts.
  */
 export interface IncidentsSlice {
   incidentList: IncidentSummary[] | null;
@@ -47,34 +42,6 @@ export interface IncidentsSlice {
   /** Keeps the active incidents current; `onChange` sees every incidents.changed. Returns the stop function. */
   watchActiveIncidents(onChange?: (change: IncidentChange) => void): () => void;
 
-  incident: Incident | null;
-  incidentId: string | null;
-  incidentState: LoadState;
-  incidentError: FleetErrorBody | null;
-  /** What the core is working on for the open incident, so its button shows progress. */
-  incidentPending: IncidentAction | 'edit' | 'note' | 'run' | 'export' | null;
-  incidentActionError: FleetErrorBody | null;
-  /** Loads the incident and follows it; returns the stop function. */
-  openIncident(id: string): () => void;
-  loadIncident(id: string): Promise<void>;
-  controlIncident(action: IncidentAction, note?: string): Promise<boolean>;
-  editIncident(patch: IncidentEditPatch): Promise<boolean>;
-  annotateIncident(text: string): Promise<boolean>;
-  /** The run started from the incident page, shown in its terminal panel. */
-  incidentRunId: string | null;
-  /** Starts a suggested runbook bound to an endpoint; the page shows the run beside the timeline. */
-  runSuggested(runbookId: string, endpointId: string): Promise<string | null>;
-  showIncidentRun(runId: string | null): void;
-  /** The export file of the open incident, or null when refused (the reason in incidentActionError). */
-  exportIncident(): Promise<{ fileName: string; text: string } | null>;
-
-  postmortem: { id: string; markdown: string; saved: boolean } | null;
-  postmortemPending: 'load' | 'save' | null;
-  postmortemError: FleetErrorBody | null;
-  postmortemSavedAt: number | null;
-  loadPostmortem(id: string, regenerate?: boolean): Promise<void>;
-  savePostmortem(id: string, markdown: string): Promise<boolean>;
-
   reliability: Reliability | null;
   reliabilityError: FleetErrorBody | null;
   loadReliability(weeks: number): Promise<void>;
@@ -89,11 +56,6 @@ export interface IncidentsSlice {
   importError: FleetErrorBody | null;
   importIncident(text: string, asCopy: boolean): Promise<IncidentImportResult | null>;
   clearImport(): void;
-
-  /** A transcript segment of the open incident (read from the local database). */
-  readIncidentTranscript(sessionId: string, fromSeq: number, toSeq: number): Promise<IncidentTranscript>;
-  /** A run of the open incident as recorded (the one carried by an imported incident included). */
-  readIncidentRun(runId: string): Promise<Run>;
 }
 
 export const incidentHash = (id: string): string => `#/incidents/${encodeURIComponent(id)}`;
@@ -109,10 +71,6 @@ export const createIncidentsSlice =
     let listGeneration = 0;
     let activeGeneration = 0;
     let reliabilityGeneration = 0;
-    const loads = new Map<string, Promise<void>>();
-    const reload = new Set<string>();
-    let tailInFlight: Promise<void> | null = null;
-    let tailAgain = false;
 
     /** Endpoint ids are not in a summary: one incidents.get (a single entry) per active incident. */
     const endpointMap = async (active: IncidentSummary[]) => {
@@ -129,41 +87,6 @@ export const createIncidentsSlice =
         }
       }
       return map;
-    };
-
-    /** New timeline entries of the open incident, after the newest one held. */
-    const followTail = (id: string, summary: IncidentSummary) => {
-      if (tailInFlight) {
-        tailAgain = true;
-        return;
-      }
-      tailInFlight = (async () => {
-        try {
-          const held = get().incident;
-          if (!held || held.id !== id) return;
-          const afterSeq = held.timeline.at(-1)?.seq ?? 0;
-          const { entries, more } = await api.call('incidents.timeline', { id, afterSeq, limit: 5000 });
-          const current = get().incident;
-          if (!current || current.id !== id) return;
-          const timeline = entries.length > 0 ? [...current.timeline, ...entries] : current.timeline;
-          set({ incident: { ...current, ...summary, timeline } });
-          if (more) tailAgain = true;
-        } catch (error) {
-          if (get().incidentId === id) set({ incidentError: toErrorBody(error) });
-        } finally {
-          tailInFlight = null;
-          if (tailAgain) {
-            tailAgain = false;
-            const latest = get().incident;
-            if (latest && latest.id === id) followTail(id, latest);
-          }
-        }
-      })();
-    };
-
-    const afterAction = (summary: IncidentSummary) => {
-      const held = get().incident;
-      if (held && held.id === summary.id) followTail(summary.id, summary);
     };
 
     return {
@@ -262,169 +185,6 @@ export const createIncidentsSlice =
         };
       },
 
-      incident: null,
-      incidentId: null,
-      incidentState: 'idle',
-      incidentError: null,
-      incidentPending: null,
-      incidentActionError: null,
-      incidentRunId: null,
-      openIncident(id) {
-        if (get().incidentId !== id)
-          set({
-            incidentId: id,
-            incident: null,
-            incidentState: 'loading',
-            incidentError: null,
-            incidentActionError: null,
-            incidentRunId: null,
-          });
-        void get().loadIncident(id);
-        const off = api.on('incidents.changed', ({ incident: summary }) => {
-          if (summary.id !== id) return;
-          const held = get().incident;
-          // An endpoint joined (or the page has nothing yet): read it whole; else only new entries.
-          if (!held || held.endpoints.length !== summary.endpointCount) void get().loadIncident(id);
-          else followTail(id, summary);
-        });
-        // Events missed while disconnected are not replayed: read it again on reconnect.
-        const offConnection = api.onConnection((state) => {
-          if (state === 'connected') void get().loadIncident(id);
-        });
-        return () => {
-          off();
-          offConnection();
-        };
-      },
-      loadIncident(id) {
-        const inFlight = loads.get(id);
-        if (inFlight) {
-          reload.add(id);
-          return inFlight;
-        }
-        const load = (async () => {
-          try {
-            const incident = await api.call('incidents.get', { id });
-            if (get().incidentId === id) set({ incident, incidentState: 'ready', incidentError: null });
-          } catch (error) {
-            if (get().incidentId !== id) return;
-            const body = toErrorBody(error);
-            if (body.code === 'not_found')
-              set({ incident: null, incidentState: 'not-found', incidentError: body });
-            else set({ incidentState: get().incident ? 'ready' : 'error', incidentError: body });
-          } finally {
-            loads.delete(id);
-            if (reload.delete(id)) void get().loadIncident(id);
-          }
-        })();
-        loads.set(id, load);
-        return load;
-      },
-      async controlIncident(action, note) {
-        const id = get().incidentId;
-        if (!id || get().incidentPending) return false;
-        set({ incidentPending: action, incidentActionError: null });
-        try {
-          const summary = await api.call('incidents.control', {
-            id,
-            action,
-            ...(note && note.trim() ? { note: note.trim() } : {}),
-          });
-          set({ incidentPending: null });
-          afterAction(summary);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
-      },
-      async editIncident(patch) {
-        const id = get().incidentId;
-        if (!id || get().incidentPending) return false;
-        set({ incidentPending: 'edit', incidentActionError: null });
-        try {
-          const summary = await api.call('incidents.edit', { id, ...patch });
-          set({ incidentPending: null });
-          afterAction(summary);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
-      },
-      async annotateIncident(text) {
-        const id = get().incidentId;
-        if (!id || !text.trim() || get().incidentPending) return false;
-        set({ incidentPending: 'note', incidentActionError: null });
-        try {
-          await api.call('incidents.annotate', { id, text: text.trim() });
-          set({ incidentPending: null });
-          const held = get().incident;
-          if (held) followTail(id, held);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
-      },
-      async runSuggested(runbookId, endpointId) {
-        if (get().incidentPending) return null;
-        set({ incidentPending: 'run', incidentActionError: null });
-        try {
-          const run = await api.call('runs.start', { runbookId, endpointId });
-          set({ incidentPending: null, incidentRunId: run.id });
-          return run.id;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return null;
-        }
-      },
-      showIncidentRun(runId) {
-        set({ incidentRunId: runId });
-      },
-      async exportIncident() {
-        const id = get().incidentId;
-        if (!id || get().incidentPending) return null;
-        set({ incidentPending: 'export', incidentActionError: null });
-        try {
-          const { fileName, text } = await api.call('incidents.export', { id });
-          set({ incidentPending: null });
-          return { fileName, text };
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return null;
-        }
-      },
-
-      postmortem: null,
-      postmortemPending: null,
-      postmortemError: null,
-      postmortemSavedAt: null,
-      async loadPostmortem(id, regenerate = false) {
-        set({ postmortemPending: 'load', postmortemError: null });
-        try {
-          const { markdown, saved } = await api.call('incidents.postmortem', { id, regenerate });
-          set({ postmortem: { id, markdown, saved }, postmortemPending: null });
-        } catch (error) {
-          set({ postmortemPending: null, postmortemError: toErrorBody(error) });
-        }
-      },
-      async savePostmortem(id, markdown) {
-        set({ postmortemPending: 'save', postmortemError: null });
-        try {
-          const { savedAt } = await api.call('incidents.savePostmortem', { id, markdown });
-          set({
-            postmortem: { id, markdown, saved: true },
-            postmortemPending: null,
-            postmortemSavedAt: savedAt,
-          });
-          return true;
-        } catch (error) {
-          set({ postmortemPending: null, postmortemError: toErrorBody(error) });
-          return false;
-        }
-      },
-
       reliability: null,
       reliabilityError: null,
       async loadReliability(weeks) {
@@ -471,16 +231,6 @@ export const createIncidentsSlice =
       },
       clearImport() {
         set({ importResult: null, importError: null, importPending: false });
-      },
-
-      async readIncidentTranscript(sessionId, fromSeq, toSeq) {
-        const id = get().incidentId ?? '';
-        const limit = Math.max(1, Math.min(5000, toSeq - fromSeq + 1));
-        return api.call('incidents.transcript', { id, sessionId, afterSeq: fromSeq - 1, limit });
-      },
-
-      readIncidentRun(runId) {
-        return api.call('incidents.run', { id: get().incidentId ?? '', runId });
       },
     };
   };

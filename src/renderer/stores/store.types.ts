@@ -11,6 +11,7 @@ import type { TerminalsSlice } from './terminals.slice';
 import type { RunbooksSlice } from './runbooks.slice';
 import type { RolloutsSlice } from './rollouts.slice';
 import type { IncidentsSlice } from './incidents.slice';
+import type { IncidentDetailSlice } from './incident-detail.slice';
 import type { HealingSlice } from './healing.slice';
 import type { UiSlice } from './ui.slice';
 
@@ -26,6 +27,7 @@ export type FleetState = AppSlice &
   RunbooksSlice &
   RolloutsSlice &
   IncidentsSlice &
+  IncidentDetailSlice &
   HealingSlice;
 
 export type SliceCreator<T> = StateCreator<FleetState, [], [], T>;

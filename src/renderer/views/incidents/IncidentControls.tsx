@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { IncidentState } from '../../../shared/contract/index';
 import { SpinnerIcon } from '../../components/icons';
-import type { IncidentAction } from '../../stores/incidents.slice';
+import type { IncidentAction } from '../../stores/incident-detail.slice';
 import { Dialog } from '../sources/Dialog';
 import { controlsFor, controlWords } from './incident-words';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { incidentSeveritySchema, type Incident, type IncidentSeverity } from '../../../shared/contract/index';
-import type { IncidentEditPatch } from '../../stores/incidents.slice';
+import type { IncidentEditPatch } from '../../stores/incident-detail.slice';
 import { severityWords } from './incident-words';
 
 /**
