@@ -123,8 +123,22 @@ export const createIncidentsSlice =
         };
         if (!get().incidentList) set({ incidentListState: 'loading' });
         void load();
-        // A busy incident writes many entries: one list read in flight, at most one more after it.
-        const off = api.on('incidents.changed', () => void load());
+        // A busy incident writes many entries: a row the list holds is patched in place while it
+        // still matches the state and severity asked for; only a new incident, or one that may
+        // enter or leave the results, costs a read (one in flight, at most one more after it).
+        const off = api.on('incidents.changed', ({ change, incident }) => {
+          const rows = get().incidentList;
+          const at = rows?.findIndex((r) => r.id === incident.id) ?? -1;
+          const stillMatches =
+            (!query.state?.length || query.state.includes(incident.state)) &&
+            (!query.severity?.length || query.severity.includes(incident.severity)) &&
+            (query.active === undefined || query.active === (incident.state !== 'resolved'));
+          if (rows && at >= 0 && stillMatches && change !== 'opened') {
+            const next = rows.slice();
+            next[at] = incident;
+            set({ incidentList: next });
+          } else void load();
+        });
         const offConnection = api.onConnection((state) => {
           if (state === 'connected') void load();
         });

@@ -197,3 +197,32 @@ describe('incidents slice: active incidents (rail count, badges, notifications)'
     stop();
   });
 });
+
+describe('incidents slice: the searched list', () => {
+  it('patches a row in place for a timeline entry, and reads the list again for a new incident or one leaving the filter', async () => {
+    let rows = [summary('inc-1'), summary('inc-2')];
+    const fake = fakeApi({ 'incidents.list': () => rows });
+    const store = storeWith(fake);
+    const stop = store.getState().watchIncidents({ state: ['open'] });
+    await settle();
+    expect(store.getState().incidentList?.map((r) => r.id)).toEqual(['inc-1', 'inc-2']);
+
+    fake.emit('incidents.changed', change('updated', summary('inc-1', { owner: 'ana', entryCount: 9 })));
+    await settle();
+    expect(fake.named('incidents.list')).toHaveLength(1);
+    expect(store.getState().incidentList?.[0]?.owner).toBe('ana');
+
+    rows = [summary('inc-2')];
+    fake.emit('incidents.changed', change('updated', summary('inc-1', { state: 'acknowledged' })));
+    await settle();
+    expect(fake.named('incidents.list')).toHaveLength(2);
+    expect(store.getState().incidentList?.map((r) => r.id)).toEqual(['inc-2']);
+
+    rows = [summary('inc-3'), summary('inc-2')];
+    fake.emit('incidents.changed', change('opened', summary('inc-3')));
+    await settle();
+    expect(fake.named('incidents.list')).toHaveLength(3);
+    expect(store.getState().incidentList?.map((r) => r.id)).toEqual(['inc-3', 'inc-2']);
+    stop();
+  });
+});

@@ -16,9 +16,10 @@ export function ReliabilityStrip() {
   const reliability = useFleet((s) => s.reliability);
   const error = useFleet((s) => s.reliabilityError);
   const load = useFleet((s) => s.loadReliability);
-  const listed = useFleet((s) => s.incidentList);
-  // Re-read when the list changes (an incident opened or resolved moves the figures).
-  useEffect(() => void load(WEEKS), [load, listed]);
+  // Re-read when an incident is added or changes state (what moves the figures), not on every
+  // timeline entry of a busy one.
+  const shape = useFleet((s) => s.incidentList?.map((r) => `${r.id}:${r.state}`).join(',') ?? '');
+  useEffect(() => void load(WEEKS), [load, shape]);
   if (!reliability) {
     return error ? (
       <p className="muted inc-reliability" data-testid="incident-reliability-error">
