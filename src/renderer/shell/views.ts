@@ -73,4 +73,9 @@ export const runbooksView: ViewEntry = { id: 'runbooks', label: 'Runbooks', titl
 export const rolloutsView: ViewEntry = { id: 'rollouts', label: 'Rollouts', title: 'Rollouts', shortcut: '' };
 
 /** Incidents (issue 7): right after Fleet in the rail, with the count of active incidents. */
-export const incidentsView: ViewEntry = { id: 'incidents', label: 'Incidents', title: 'Incidents', shortcut: '' };
+export const incidentsView: ViewEntry = {
+  id: 'incidents',
+  label: 'Incidents',
+  title: 'Incidents',
+  shortcut: '',
+};
