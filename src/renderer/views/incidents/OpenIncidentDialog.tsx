@@ -91,26 +91,31 @@ export function OpenIncidentDialog({
       </label>
       <div className="field">
         <span className="field-label">Affected endpoints</span>
-        {chosen.length > 0 ? (
-          <ul className="inc-chosen" data-testid="incident-open-endpoints">
-            {chosen.map((id) => (
-              <li key={id} className="rb-chip" data-endpoint-id={id}>
-                {endpoints.get(id)?.name ?? id}
-                <button
-                  type="button"
-                  className="inc-chip-remove"
-                  aria-label={`Remove ${endpoints.get(id)?.name ?? id}`}
-                  onClick={() => setChosen(chosen.filter((c) => c !== id))}
-                >
-                  ×
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">None yet: an incident may also start without endpoints.</p>
-        )}
-        <EndpointPicker value="" onPick={(id) => id && !chosen.includes(id) && setChosen([...chosen, id])} />
+        <div className="inc-endpoints-field">
+          {chosen.length > 0 ? (
+            <ul className="inc-chosen" data-testid="incident-open-endpoints">
+              {chosen.map((id) => (
+                <li key={id} className="rb-chip" data-endpoint-id={id}>
+                  {endpoints.get(id)?.name ?? id}
+                  <button
+                    type="button"
+                    className="inc-chip-remove"
+                    aria-label={`Remove ${endpoints.get(id)?.name ?? id}`}
+                    onClick={() => setChosen(chosen.filter((c) => c !== id))}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">None yet: an incident may also start without endpoints.</p>
+          )}
+          <EndpointPicker
+            value=""
+            onPick={(id) => id && !chosen.includes(id) && setChosen([...chosen, id])}
+          />
+        </div>
       </div>
       <label className="field">
         <span className="field-label">First note (optional)</span>
