@@ -85,6 +85,11 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     );
     expect(rail.indexOf('nav-incidents')).toBe(rail.indexOf('nav-fleet') + 1);
 
+    // The endpoint's page offers to open one for it while it is in none.
+    await go(page, `#/endpoints/${encodeURIComponent(endpoint.id)}`);
+    await page.waitForSelector('[data-testid=endpoint-open-incident]');
+    expect(await page.locator('[data-testid=endpoint-incident-badge]').count()).toBe(0);
+
     await go(page, '#/incidents');
     await page.waitForSelector('[data-testid=view-incidents]');
     await page.click('[data-testid=incident-open]');
@@ -149,6 +154,7 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     await go(page, `#/endpoints/${encodeURIComponent(endpoint.id)}`);
     const badge = page.locator(`[data-testid=endpoint-incident-badge][data-incident-id="${id}"]`);
     await badge.waitFor();
+    expect(await page.locator('[data-testid=endpoint-open-incident]').count()).toBe(0);
     await badge.click();
     await page.waitForSelector(`[data-testid=view-incident][data-incident-id="${id}"]`);
 

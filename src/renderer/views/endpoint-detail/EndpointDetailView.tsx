@@ -5,6 +5,7 @@ import { formatMetric } from '../../../shared/fleet/format';
 import { useFleet } from '../../stores/fleet.store';
 import { ViewHeader } from '../ViewHeader';
 import { EndpointIncidentBadge } from '../incidents/IncidentBadges';
+import { OpenIncidentButton } from '../incidents/OpenIncidentButton';
 import { EndpointRunbooks } from '../runbooks/EndpointRunbooks';
 import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
 import { RolloutButton } from '../rollouts/RolloutButton';
@@ -109,6 +110,7 @@ export function EndpointDetailView() {
           <>
             <OpenTerminalButton endpointId={id} />
             <RolloutButton endpointId={id} />
+            <OpenIncidentButton endpointId={id} />
           </>
         }
         subtitle={
