@@ -79,7 +79,15 @@ export function IncidentTimeline({
           </select>
         </label>
       </div>
-      <div ref={scroller} className="inc-timeline-scroll" data-testid="timeline-scroll">
+      {/* Focusable so keyboard users can scroll it; a feed of article entries, newest first. */}
+      <div
+        ref={scroller}
+        className="inc-timeline-scroll"
+        role="feed"
+        aria-label="Timeline entries, newest first"
+        tabIndex={0}
+        data-testid="timeline-scroll"
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const entry = shown[item.index]!;
