@@ -1,3 +1,4 @@
+import { SampleCadence } from './sample-cadence';
 import type Database from 'better-sqlite3';
 import type {
   Endpoint,
@@ -69,6 +70,8 @@ export class FleetService {
   private readonly removedSinceTick = new Set<string>();
   /** When each endpoint's spend_per_hour was last written to the metrics store. */
   private readonly spendStoredAt = new Map<string, number>();
+  /** Each endpoint's source rhythm: a slow source is stale after missing it, not before. */
+  private readonly cadence = new SampleCadence();
   private day: string;
   private lastTick: number;
   private readonly now: () => number;
@@ -115,6 +118,8 @@ export class FleetService {
       const l = this.latest.get(s.endpointId) ?? {};
       const prev = l[s.metric];
       if (!prev || prev.at <= s.ts) l[s.metric] = { value: s.value, at: s.ts };
+      // spend_per_hour is Fleetdeck's own figure, written every tick: not the source's rhythm.
+      if (s.metric !== 'spend_per_hour') this.cadence.note(s.endpointId, s.ts);
       this.latest.set(s.endpointId, l);
       this.dirtyMetrics.add(s.endpointId);
     }
@@ -128,6 +133,7 @@ export class FleetService {
       this.emitted.delete(id);
       this.emittedFreshness.delete(id);
       this.spendStoredAt.delete(id);
+      this.cadence.forget(id);
       this.removedSinceTick.add(id);
     }
   }
@@ -213,7 +219,7 @@ export class FleetService {
       // between live and stale every few ticks, and re-sending whole records for that made
       // 2 MB deltas; a flip travels as a compact entry instead.
       const sourceId = this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown';
-      const fresh = this.endpointFreshness(newestAt(latest), now, sourceId);
+      const fresh = this.endpointFreshness(rec.id, newestAt(latest), now, sourceId);
       const key = this.emittedKey(rec, r.health, sourceId);
       if (this.emitted.get(rec.id) !== key) {
         this.emitted.set(rec.id, key);
@@ -349,13 +355,23 @@ export class FleetService {
     return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
   }
 
-  /** `freshness` for one endpoint's source, without the per-call sets (called 10,000 times a tick). */
-  private endpointFreshness(newest: number | null, now: number, sourceId: string): Freshness {
+  /**
+   * `freshness` for one endpoint's source, without the per-call sets (called 10,000 times a
+   * tick). Stale after the setting, or after two of the source's own refresh cycles when it
+   * cannot refresh that often (SampleCadence).
+   */
+  private endpointFreshness(
+    endpointId: string,
+    newest: number | null,
+    now: number,
+    sourceId: string,
+  ): Freshness {
     const status = this.o.sourceStatus(sourceId);
     if (status === undefined || status.state === 'error')
       return { state: 'offline', at: newest ?? Math.max(0, status?.lastOkAt ?? 0) };
     if (newest === null) return { state: 'unknown', at: null };
-    return { state: now - newest <= this.o.staleAfterMs() ? 'live' : 'stale', at: newest };
+    const staleAfter = this.cadence.staleAfterMs(endpointId, this.o.staleAfterMs());
+    return { state: now - newest <= staleAfter ? 'live' : 'stale', at: newest };
   }
 
   private toEndpoint(rec: EndpointRecord, now: number): Endpoint {
@@ -389,7 +405,7 @@ export class FleetService {
       health: this.health.get(rec.id) ?? { status: 'unknown', reason: 'not evaluated yet', since: null },
       metrics: inCanonicalOrder(latest),
       missingMetrics: this.missing.get(rec.id) ?? [],
-      freshness: this.endpointFreshness(newest, now, sourceId),
+      freshness: this.endpointFreshness(rec.id, newest, now, sourceId),
     };
   }
 }

@@ -24,7 +24,9 @@ const settingsFields = {
     .int()
     .min(5)
     .max(3600)
-    .describe('Data older than this is shown as stale rather than live.'),
+    .describe(
+      'Data older than this is shown as stale rather than live (a source that cannot refresh this often, such as a large rate-limited scrape, is stale once it misses two of its own refresh cycles, at most 5 minutes).',
+    ),
   gpuPriceOverrides: parsedText(parseGpuPriceOverrides).describe(
     'Your GPU instance prices, USD per instance-hour, over the list prices: instance-type=USD, comma separated (e.g. p5.48xlarge=90, g5.12xlarge=5.1).',
   ),

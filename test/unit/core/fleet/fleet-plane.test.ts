@@ -205,6 +205,56 @@ describe('the fleet plane', () => {
     expect(after.summary.freshness).toEqual({ state: 'stale', at: reportedAt });
   });
 
+  it('judges a source that refreshes slower than "stale after" by its own rhythm, and still ages it out', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    s.ctx().reportStatus({ state: 'ok', reason: 'listed 1 endpoint', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    const state = async () =>
+      ok<{ endpoint: { freshness: { state: string } } }>(
+        await core!.call('fleet.endpoint', { id: 'prod:llm:chat' }, ctx),
+      ).endpoint.freshness.state;
+    const sample = () =>
+      s
+        .ctx()
+        .reportSamples([{ endpointId: 'prod:llm:chat', metric: 'request_rate', ts: clock.t, value: 12 }]);
+    const wait = (ms: number) => {
+      for (let t = 0; t < ms; t += 5_000) {
+        clock.t += 5_000;
+        core!.tick();
+      }
+    };
+    // A scrape pass of 90 s (a rate-limited fleet of 10,000), "stale after" 60 s: between
+    // passes the figures are as fresh as the source gets them, not stale.
+    // (Until a second pass the rhythm is unknown and the setting applies.)
+    sample();
+    wait(90_000);
+    for (let pass = 0; pass < 3; pass++) {
+      sample();
+      wait(85_000);
+      expect(await state()).toBe('live');
+      wait(5_000);
+    }
+    // The source then misses its rhythm: stale once two cycles (180 s) passed without figures.
+    sample();
+    wait(175_000);
+    expect(await state()).toBe('live');
+    wait(10_000);
+    expect(await state()).toBe('stale');
+
+    // A source back on a 5 s rhythm is judged by the setting again, however long it was away.
+    for (let i = 0; i < 4; i++) {
+      sample();
+      wait(5_000);
+    }
+    wait(55_000);
+    expect(await state()).toBe('live');
+    wait(10_000);
+    expect(await state()).toBe('stale');
+  });
+
   it('sends an empty delta for a fleet where nothing changed (spend still accrues)', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
