@@ -347,8 +347,8 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
       return shown.length > 0 ? shown : null;
     });
     const summary = (await fleet.call<IncidentSummary[]>('incidents.list', { endpointId: TARGET }))[0]!;
-    expect(notes[0]!.title).toBe(`${summary.severity.toUpperCase()}: ${summary.title}`);
-    expect(notes[0]!.body).toMatch(/^New incident/);
+    expect(notes[0]!.title).toBe(`${summary.severity.toUpperCase()} · ${summary.title}`);
+    expect(notes[0]!.body).toContain('qwen-coder');
 
     // The page: the faulted endpoint, its stored charts drawn inline, a runbook for its signal.
     await row.first().locator('a').first().click();

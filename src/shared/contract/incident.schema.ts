@@ -98,8 +98,6 @@ export const timelineKindSchema = z.enum([
   'action',
   /** A self-healing policy acted, proposed (dry-run, limits, freeze) or failed and escalated. */
   'healing',
-  /** A desktop notification was sent (or held by do-not-disturb). */
-  'notification',
 ]);
 export type TimelineKind = z.infer<typeof timelineKindSchema>;
 

@@ -1,6 +1,9 @@
 import type { IncidentChange, Settings } from '../../../shared/contract/index';
-import { incidentHash } from '../../stores/incidents.slice';
-import { severityWords } from './incident-words';
+import {
+  createIncidentNotifier,
+  type IncidentNotice,
+  type IncidentNotifier,
+} from '../../../shared/incidents/incident-notifications';
 
 export interface NotifyContext {
   /** settings.notifications; null until settings are read (nothing is shown before). */
@@ -12,39 +15,69 @@ export interface NotifyContext {
 }
 
 /**
- * Whether a change deserves a browser notification, and its words. Only new and escalating
- * incidents interrupt a person (issue 7); updates and resolutions stay in the timeline. The
- * desktop host is skipped: its main process shows a native one, and two would be noise.
+ * Whether this window may show browser notifications at all. The desktop host is skipped: its
+ * main process shows a native one through the same rules, and two would be noise.
  */
-export function notificationFor(
-  change: IncidentChange,
+export const mayNotify = (
   ctx: NotifyContext,
-): { title: string; body: string; tag: string } | null {
-  if (change.change !== 'opened' && change.change !== 'escalated') return null;
-  if (ctx.host !== 'console' || ctx.notifications !== 'on' || ctx.permission !== 'granted') return null;
-  const i = change.incident;
-  const verb = change.change === 'opened' ? 'New incident' : 'Escalated';
-  const where = [i.endpointNames.slice(0, 3).join(', '), i.clusters.join(', ')].filter(Boolean).join(' · ');
-  return {
-    title: `${severityWords[i.severity].label}: ${i.title}`,
-    body: `${verb}${where ? ` — ${where}` : ''}`,
-    // One notification per incident on screen: an escalation replaces the opening one.
-    tag: `fleetdeck-${i.id}`,
-  };
-}
+): ctx is NotifyContext & { notifications: Settings['notifications'] } =>
+  ctx.host === 'console' && ctx.notifications !== null && ctx.permission === 'granted';
 
 export const notificationPermission = (): NotificationPermission | 'unsupported' =>
   typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 
-/** Shows it; a click focuses the window and opens the incident. */
-export function showIncidentNotification(change: IncidentChange, ctx: NotifyContext): Notification | null {
-  const words = notificationFor(change, ctx);
-  if (!words) return null;
-  const n = new Notification(words.title, { body: words.body, tag: words.tag });
+/** Shows a notice; a click focuses the window and opens the incident (or the list, for a summary). */
+function show(notice: IncidentNotice): Notification {
+  // One notification per incident on screen: an escalation replaces the opening one.
+  const n = new Notification(notice.title, {
+    body: notice.body,
+    tag: notice.incidentId ? `fleetdeck-${notice.incidentId}` : 'fleetdeck-incidents',
+  });
   n.onclick = () => {
     window.focus();
-    window.location.hash = incidentHash(change.incident.id);
+    window.location.hash = notice.hash;
     n.close();
   };
   return n;
+}
+
+/**
+ * Browser notifications for new and escalating incidents, decided by the same rules as the
+ * desktop's (src/shared/incidents/incident-notifications.ts): do-not-disturb holds them, one
+ * per incident per minute, and a burst becomes one summary once it settles.
+ */
+export function createBrowserNotifications(
+  context: () => NotifyContext,
+  notifier: IncidentNotifier = createIncidentNotifier(),
+): { offer(change: IncidentChange): Notification | null; dispose(): void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = () => {
+    const due = notifier.dueAt();
+    if (due === null || timer !== null) return;
+    timer = setTimeout(
+      () => {
+        timer = null;
+        const ctx = context();
+        if (mayNotify(ctx)) {
+          const notice = notifier.flush(Date.now(), ctx.notifications);
+          if (notice) show(notice);
+        }
+        schedule();
+      },
+      Math.max(0, due - Date.now()),
+    );
+  };
+  return {
+    offer(change) {
+      const ctx = context();
+      if (!mayNotify(ctx)) return null;
+      const decision = notifier.offer(change, ctx.notifications, Date.now());
+      if (decision.action === 'defer') schedule();
+      return decision.action === 'show' ? show(decision.notice) : null;
+    },
+    dispose() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
 }

@@ -36,7 +36,6 @@ export const kindWords: Record<TimelineKind, { label: string; glyph: string }> =
   note: { label: 'Note', glyph: '✎' },
   action: { label: 'Action', glyph: '☛' },
   healing: { label: 'Self-healing', glyph: '✚' },
-  notification: { label: 'Notification', glyph: '✉' },
 };
 
 /** "42 s", "7 min", "3 h 05 min", "2 d 4 h": durations as an incident channel says them. */

@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useFleet } from '../../stores/fleet.store';
 import {
+  createBrowserNotifications,
   notificationPermission,
-  showIncidentNotification,
   type NotifyContext,
 } from './incident-notifications';
 
@@ -19,11 +19,15 @@ export function useIncidentWatch(): void {
   useEffect(() => {
     ctx.current = { notifications, host };
   }, [notifications, host]);
-  useEffect(
-    () =>
-      watch((change) => {
-        showIncidentNotification(change, { ...ctx.current, permission: notificationPermission() });
-      }),
-    [watch],
-  );
+  useEffect(() => {
+    const browser = createBrowserNotifications(() => ({
+      ...ctx.current,
+      permission: notificationPermission(),
+    }));
+    const off = watch((change) => void browser.offer(change));
+    return () => {
+      off();
+      browser.dispose();
+    };
+  }, [watch]);
 }
