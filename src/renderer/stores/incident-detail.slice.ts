@@ -1,5 +1,6 @@
 import type { CommandArgs, CommandResult, Incident, IncidentSummary, Run } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -52,44 +53,30 @@ export interface IncidentDetailSlice {
 export const createIncidentDetailSlice =
   ({ api }: StoreDeps): SliceCreator<IncidentDetailSlice> =>
   (set, get) => {
-    const loads = new Map<string, Promise<void>>();
-    const reload = new Set<string>();
-    let tailInFlight: Promise<void> | null = null;
-    let tailAgain = false;
-
-    /** New timeline entries of the open incident, after the newest one held. */
-    const followTail = (id: string, summary: IncidentSummary) => {
-      if (tailInFlight) {
-        tailAgain = true;
-        return;
+    /**
+     * New timeline entries of the open incident, after the newest one held: one read in flight,
+     * changes that arrive meanwhile cause exactly one more (and a page that was cut short, another).
+     */
+    const followTail = coalescedLoader(async (id: string, summary: IncidentSummary) => {
+      try {
+        const held = get().incident;
+        if (!held || held.id !== id) return;
+        const afterSeq = held.timeline.at(-1)?.seq ?? 0;
+        const { entries, more } = await api.call('incidents.timeline', { id, afterSeq, limit: 5000 });
+        const current = get().incident;
+        if (!current || current.id !== id) return;
+        const timeline = entries.length > 0 ? [...current.timeline, ...entries] : current.timeline;
+        const incident = { ...current, ...summary, timeline };
+        set({ incident });
+        if (more) void followTail(id, incident);
+      } catch (error) {
+        if (get().incidentId === id) set({ incidentError: toErrorBody(error) });
       }
-      tailInFlight = (async () => {
-        try {
-          const held = get().incident;
-          if (!held || held.id !== id) return;
-          const afterSeq = held.timeline.at(-1)?.seq ?? 0;
-          const { entries, more } = await api.call('incidents.timeline', { id, afterSeq, limit: 5000 });
-          const current = get().incident;
-          if (!current || current.id !== id) return;
-          const timeline = entries.length > 0 ? [...current.timeline, ...entries] : current.timeline;
-          set({ incident: { ...current, ...summary, timeline } });
-          if (more) tailAgain = true;
-        } catch (error) {
-          if (get().incidentId === id) set({ incidentError: toErrorBody(error) });
-        } finally {
-          tailInFlight = null;
-          if (tailAgain) {
-            tailAgain = false;
-            const latest = get().incident;
-            if (latest && latest.id === id) followTail(id, latest);
-          }
-        }
-      })();
-    };
+    });
 
     const afterAction = (summary: IncidentSummary) => {
       const held = get().incident;
-      if (held && held.id === summary.id) followTail(summary.id, summary);
+      if (held && held.id === summary.id) void followTail(summary.id, summary);
     };
 
     return {
@@ -116,7 +103,7 @@ export const createIncidentDetailSlice =
           const held = get().incident;
           // An endpoint joined (or the page has nothing yet): read it whole; else only new entries.
           if (!held || held.endpoints.length !== summary.endpointCount) void get().loadIncident(id);
-          else followTail(id, summary);
+          else void followTail(id, summary);
         });
         // Events missed while disconnected are not replayed: read it again on reconnect.
         const offConnection = api.onConnection((state) => {
@@ -127,13 +114,9 @@ export const createIncidentDetailSlice =
           offConnection();
         };
       },
-      loadIncident(id) {
-        const inFlight = loads.get(id);
-        if (inFlight) {
-          reload.add(id);
-          return inFlight;
-        }
-        const load = (async () => {
+      // One incidents.get in flight per incident; changes that arrive meanwhile cause exactly one more.
+      loadIncident: coalescedLoader(
+        async (id: string) => {
           try {
             const incident = await api.call('incidents.get', { id });
             if (get().incidentId === id) set({ incident, incidentState: 'ready', incidentError: null });
@@ -143,14 +126,10 @@ export const createIncidentDetailSlice =
             if (body.code === 'not_found')
               set({ incident: null, incidentState: 'not-found', incidentError: body });
             else set({ incidentState: get().incident ? 'ready' : 'error', incidentError: body });
-          } finally {
-            loads.delete(id);
-            if (reload.delete(id)) void get().loadIncident(id);
           }
-        })();
-        loads.set(id, load);
-        return load;
-      },
+        },
+        (id) => id,
+      ),
       async controlIncident(action, note) {
         const id = get().incidentId;
         if (!id || get().incidentPending) return false;
@@ -191,7 +170,7 @@ export const createIncidentDetailSlice =
           await api.call('incidents.annotate', { id, text: text.trim() });
           set({ incidentPending: null });
           const held = get().incident;
-          if (held) followTail(id, held);
+          if (held) void followTail(id, held);
           return true;
         } catch (error) {
           set({ incidentPending: null, incidentActionError: toErrorBody(error) });

@@ -7,6 +7,7 @@ import type {
   Reliability,
 } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -94,14 +95,7 @@ export const createIncidentsSlice =
       incidentListState: 'idle',
       incidentListError: null,
       watchIncidents(query) {
-        let inFlight = false;
-        let again = false;
-        const load = async () => {
-          if (inFlight) {
-            again = true;
-            return;
-          }
-          inFlight = true;
+        const load = coalescedLoader(async () => {
           const mine = ++listGeneration;
           try {
             const rows = await api.call('incidents.list', { ...query, limit: 500 });
@@ -113,14 +107,8 @@ export const createIncidentsSlice =
                 incidentListState: get().incidentList ? 'ready' : 'error',
                 incidentListError: toErrorBody(error),
               });
-          } finally {
-            inFlight = false;
-            if (again) {
-              again = false;
-              void load();
-            }
           }
-        };
+        });
         if (!get().incidentList) set({ incidentListState: 'loading' });
         void load();
         // A busy incident writes many entries: a row the list holds is patched in place while it
@@ -152,14 +140,8 @@ export const createIncidentsSlice =
       activeIncidents: null,
       endpointIncidents: new Map(),
       watchActiveIncidents(onChange) {
-        let inFlight = false;
-        let again = false;
-        const load = async () => {
-          if (inFlight) {
-            again = true;
-            return;
-          }
-          inFlight = true;
+        // One read in flight; changes that arrive meanwhile cause exactly one more.
+        const load = coalescedLoader(async () => {
           const mine = ++activeGeneration;
           try {
             const active = await api.call('incidents.list', { active: true, limit: 1000 });
@@ -167,14 +149,8 @@ export const createIncidentsSlice =
             if (mine === activeGeneration) set({ activeIncidents: active, endpointIncidents: map });
           } catch {
             // The rail and badges keep what they showed; the incidents view reports read failures.
-          } finally {
-            inFlight = false;
-            if (again) {
-              again = false;
-              void load();
-            }
           }
-        };
+        });
         void load();
         const off = api.on('incidents.changed', (change) => {
           onChange?.(change);

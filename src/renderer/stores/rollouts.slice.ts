@@ -1,5 +1,6 @@
 import type { CommandArgs, CommandResult, Rollout, RolloutSummary } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -60,8 +61,6 @@ export const createRolloutsSlice =
     let listGeneration = 0;
     let checkGeneration = 0;
     let generateGeneration = 0;
-    const loads = new Map<string, Promise<void>>();
-    const reload = new Set<string>();
 
     return {
       rolloutList: null,
@@ -136,14 +135,9 @@ export const createRolloutsSlice =
           offConnection();
         };
       },
-      loadRollout(id) {
-        // One rollouts.get in flight per rollout; changes that arrive meanwhile cause exactly one more.
-        const inFlight = loads.get(id);
-        if (inFlight) {
-          reload.add(id);
-          return inFlight;
-        }
-        const load = (async () => {
+      // One rollouts.get in flight per rollout; changes that arrive meanwhile cause exactly one more.
+      loadRollout: coalescedLoader(
+        async (id: string) => {
           try {
             const rollout = await api.call('rollouts.get', { id });
             if (get().rolloutId === id) set({ rollout, rolloutState: 'ready', rolloutError: null });
@@ -153,14 +147,10 @@ export const createRolloutsSlice =
             if (body.code === 'not_found')
               set({ rollout: null, rolloutState: 'not-found', rolloutError: body });
             else set({ rolloutState: get().rollout ? 'ready' : 'error', rolloutError: body });
-          } finally {
-            loads.delete(id);
-            if (reload.delete(id)) void get().loadRollout(id);
           }
-        })();
-        loads.set(id, load);
-        return load;
-      },
+        },
+        (id) => id,
+      ),
       async controlRollout(action, reason) {
         const id = get().rolloutId;
         if (!id || get().rolloutPending) return false;

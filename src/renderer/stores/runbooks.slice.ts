@@ -1,5 +1,6 @@
 import type { CommandArgs, CommandResult, Run, RunSummary, Runbook } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -76,8 +77,6 @@ export const createRunbooksSlice =
     let runbookGeneration = 0;
     let renderGeneration = 0;
     let historyGeneration = 0;
-    const runLoads = new Map<string, Promise<void>>();
-    const reloadRun = new Set<string>();
 
     return {
       runbookList: null,
@@ -190,14 +189,9 @@ export const createRunbooksSlice =
           offConnection();
         };
       },
-      loadRun(id) {
-        // One runs.get in flight per run; changes that arrive meanwhile cause exactly one more.
-        const inFlight = runLoads.get(id);
-        if (inFlight) {
-          reloadRun.add(id);
-          return inFlight;
-        }
-        const load = (async () => {
+      // One runs.get in flight per run; changes that arrive meanwhile cause exactly one more.
+      loadRun: coalescedLoader(
+        async (id: string) => {
           try {
             const run = await api.call('runs.get', { id });
             if (get().runId === id) set({ run, runState: 'ready', runError: null });
@@ -206,14 +200,10 @@ export const createRunbooksSlice =
             const body = toErrorBody(error);
             if (body.code === 'not_found') set({ run: null, runState: 'not-found', runError: body });
             else set({ runState: get().run ? 'ready' : 'error', runError: body });
-          } finally {
-            runLoads.delete(id);
-            if (reloadRun.delete(id)) void get().loadRun(id);
           }
-        })();
-        runLoads.set(id, load);
-        return load;
-      },
+        },
+        (id) => id,
+      ),
       async controlRun(action) {
         const id = get().runId;
         if (!id || get().runPending) return;
