@@ -1,15 +1,12 @@
-import { useEffect, useState } from 'react';
 import '../../styles/terminal.css';
 import '../../styles/runbook-runs.css';
 import { SpinnerIcon } from '../../components/icons';
 import { runHash } from '../../stores/runbooks.slice';
-import { useFleet } from '../../stores/fleet.store';
-import { ConfirmRunActionDialog, ConfirmStepDialog } from '../runbooks/ConfirmDialogs';
-import { CurrentStepPanel } from '../runbooks/CurrentStepPanel';
 import { RunControls } from '../runbooks/RunControls';
-import { RunStepList } from '../runbooks/RunStepList';
-import { isLive, runStateWords } from '../runbooks/run-words';
-import { useNow } from '../sources/use-now';
+import { RunStepsColumn } from '../runbooks/RunStepsColumn';
+import { runStateWords } from '../runbooks/run-words';
+import { useFollowedRun } from '../runbooks/use-followed-run';
+import { useRunConfirmations } from '../runbooks/use-run-confirmations';
 import { TerminalPane } from '../terminal/TerminalPane';
 
 /**
@@ -18,21 +15,9 @@ import { TerminalPane } from '../terminal/TerminalPane';
  * the runbooks slice's open run, so the run behaves exactly as on `#/runs/<id>`.
  */
 export function IncidentRunPanel({ runId, onClose }: { runId: string; onClose: () => void }) {
-  const openRun = useFleet((s) => s.openRun);
-  const run = useFleet((s) => (s.runId === runId ? s.run : null));
-  const pending = useFleet((s) => s.runPending);
-  const control = useFleet((s) => s.controlRun);
-  const endpoint = useFleet((s) => (run?.endpointId ? s.endpoints.get(run.endpointId) : undefined));
-  const [asking, setAsking] = useState<'abort' | 'rollback' | null>(null);
-  const [deferred, setDeferred] = useState<number | null>(null);
-  const now = useNow(1000, run !== null && isLive(run.state));
-  const loadRunbook = useFleet((s) => s.loadRunbook);
-  const runbook = useFleet((s) => (run && s.runbook?.id === run.runbookId ? s.runbook : null));
-  useEffect(() => openRun(runId), [runId, openRun]);
-  const runbookId = run?.runbookId;
-  useEffect(() => {
-    if (runbookId) void loadRunbook(runbookId);
-  }, [runbookId, loadRunbook]);
+  const { run, pending, control, runbook, endpoint, now } = useFollowedRun(runId);
+  const endpointName = endpoint?.name ?? run?.endpointId ?? null;
+  const { ask, review, dialogs } = useRunConfirmations(run, endpointName);
 
   if (!run) {
     return (
@@ -44,8 +29,6 @@ export function IncidentRunPanel({ runId, onClose }: { runId: string; onClose: (
     );
   }
   const words = runStateWords[run.state];
-  const step = run.steps[run.currentStep] ?? null;
-  const confirming = step?.state === 'waiting_confirm' && run.state === 'waiting' && deferred !== step.idx;
   return (
     <section
       className="panel inc-run"
@@ -67,25 +50,13 @@ export function IncidentRunPanel({ runId, onClose }: { runId: string; onClose: (
             open the run
           </a>
         </span>
-        <RunControls run={run} pending={pending} onAction={(a) => void control(a)} onAsk={setAsking} />
+        <RunControls run={run} pending={pending} onAction={(a) => void control(a)} onAsk={ask} />
         <button type="button" className="button" onClick={onClose} data-testid="incident-run-close">
           Close
         </button>
       </div>
       <div className="rb-run-grid inc-run-grid">
-        <div className="rb-run-side">
-          {step ? (
-            <CurrentStepPanel
-              run={run}
-              step={step}
-              guidance={runbook?.steps[step.idx]?.guidance ?? null}
-              pending={pending}
-              onAction={(a) => void control(a)}
-              onReview={() => setDeferred(null)}
-            />
-          ) : null}
-          <RunStepList run={run} now={now} />
-        </div>
+        <RunStepsColumn run={run} runbook={runbook} now={now} onReview={review} />
         <div className="rb-run-terminal" data-testid="incident-run-terminal">
           {run.terminalId ? (
             <TerminalPane sessionId={run.terminalId} />
@@ -94,29 +65,7 @@ export function IncidentRunPanel({ runId, onClose }: { runId: string; onClose: (
           )}
         </div>
       </div>
-      {confirming && step ? (
-        <ConfirmStepDialog
-          step={step}
-          endpoint={endpoint?.name ?? run.endpointId}
-          pending={pending === 'confirm'}
-          onConfirm={() => void control('confirm')}
-          onClose={() => setDeferred(step.idx)}
-        />
-      ) : null}
-      {asking ? (
-        <ConfirmRunActionDialog
-          action={asking}
-          rollbacks={run.steps.flatMap((s) =>
-            s.rollback && (s.state === 'succeeded' || s.state === 'failed') ? [s.rollback.command] : [],
-          )}
-          pending={pending === asking}
-          onConfirm={() => {
-            setAsking(null);
-            void control(asking);
-          }}
-          onClose={() => setAsking(null)}
-        />
-      ) : null}
+      {dialogs}
     </section>
   );
 }

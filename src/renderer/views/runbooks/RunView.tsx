@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import '../../styles/sources.css';
 import '../../styles/runbooks.css';
 import '../../styles/runbook-runs.css';
@@ -7,16 +6,15 @@ import { SpinnerIcon } from '../../components/icons';
 import { formatClock, formatDate } from '../../format/display-format';
 import { useFleet } from '../../stores/fleet.store';
 import { useLocationHash } from '../endpoints/use-address';
-import { useNow } from '../sources/use-now';
 import { TerminalPane } from '../terminal/TerminalPane';
 import { ViewHeader } from '../ViewHeader';
-import { ConfirmRunActionDialog, ConfirmStepDialog } from './ConfirmDialogs';
-import { CurrentStepPanel } from './CurrentStepPanel';
 import { RunControls } from './RunControls';
 import { RunNotes } from './RunNotes';
-import { RunStepList } from './RunStepList';
-import { isLive, runStateWords } from './run-words';
+import { RunStepsColumn } from './RunStepsColumn';
+import { runStateWords } from './run-words';
 import { runIdOf } from './runbooks-url';
+import { useFollowedRun } from './use-followed-run';
+import { useRunConfirmations } from './use-run-confirmations';
 
 /** `#/runs/<runId>`: a run beside its terminal, followed live through runs.changed. */
 export function RunView() {
@@ -27,27 +25,13 @@ export function RunView() {
 }
 
 function RunPage({ id }: { id: string }) {
-  const openRun = useFleet((s) => s.openRun);
-  const run = useFleet((s) => (s.runId === id ? s.run : null));
+  const { run, pending, control, runbook, endpoint, now } = useFollowedRun(id);
   const state = useFleet((s) => s.runState);
   const error = useFleet((s) => s.runError);
   const actionError = useFleet((s) => s.runActionError);
-  const pending = useFleet((s) => s.runPending);
-  const control = useFleet((s) => s.controlRun);
-  const loadRunbook = useFleet((s) => s.loadRunbook);
-  const runbook = useFleet((s) => (run && s.runbook?.id === run.runbookId ? s.runbook : null));
-  const endpoint = useFleet((s) => (run?.endpointId ? s.endpoints.get(run.endpointId) : undefined));
   const timeFormat = useFleet((s) => s.settings?.timeFormat ?? '24h');
-  const [asking, setAsking] = useState<'abort' | 'rollback' | null>(null);
-  // The step whose confirmation dialog was put aside with "Not yet"; it opens by itself for any other.
-  const [deferred, setDeferred] = useState<number | null>(null);
-  const now = useNow(1000, run !== null && isLive(run.state));
-
-  useEffect(() => (id ? openRun(id) : undefined), [id, openRun]);
-  const runbookId = run?.runbookId;
-  useEffect(() => {
-    if (runbookId) void loadRunbook(runbookId);
-  }, [runbookId, loadRunbook]);
+  const endpointName = endpoint?.name ?? run?.endpointId ?? null;
+  const { ask, review, dialogs } = useRunConfirmations(run, endpointName);
 
   if (!run) {
     return (
@@ -70,10 +54,7 @@ function RunPage({ id }: { id: string }) {
   }
 
   const words = runStateWords[run.state];
-  const step = run.steps[run.currentStep] ?? null;
   const done = Math.min(run.currentStep, run.stepCount);
-  const confirming = step?.state === 'waiting_confirm' && run.state === 'waiting' && deferred !== step.idx;
-  const endpointName = endpoint?.name ?? run.endpointId;
 
   return (
     <section
@@ -109,12 +90,7 @@ function RunPage({ id }: { id: string }) {
           </span>
         }
         actions={
-          <RunControls
-            run={run}
-            pending={pending}
-            onAction={(action) => void control(action)}
-            onAsk={setAsking}
-          />
+          <RunControls run={run} pending={pending} onAction={(action) => void control(action)} onAsk={ask} />
         }
       />
       <div
@@ -170,20 +146,9 @@ function RunPage({ id }: { id: string }) {
         <ErrorNotice title="Showing the last known state" error={error} testId="run-refresh-error" />
       ) : null}
       <div className="rb-run-grid">
-        <div className="rb-run-side">
-          {step ? (
-            <CurrentStepPanel
-              run={run}
-              step={step}
-              guidance={runbook?.steps[step.idx]?.guidance ?? null}
-              pending={pending}
-              onAction={(action) => void control(action)}
-              onReview={() => setDeferred(null)}
-            />
-          ) : null}
-          <RunStepList run={run} now={now} />
+        <RunStepsColumn run={run} runbook={runbook} now={now} onReview={review}>
           <RunNotes run={run} />
-        </div>
+        </RunStepsColumn>
         <div className="rb-run-terminal" data-testid="run-terminal">
           {run.terminalId ? (
             <TerminalPane sessionId={run.terminalId} />
@@ -194,29 +159,7 @@ function RunPage({ id }: { id: string }) {
           )}
         </div>
       </div>
-      {confirming && step ? (
-        <ConfirmStepDialog
-          step={step}
-          endpoint={endpointName}
-          pending={pending === 'confirm'}
-          onConfirm={() => void control('confirm')}
-          onClose={() => setDeferred(step.idx)}
-        />
-      ) : null}
-      {asking ? (
-        <ConfirmRunActionDialog
-          action={asking}
-          rollbacks={run.steps.flatMap((s) =>
-            s.rollback && (s.state === 'succeeded' || s.state === 'failed') ? [s.rollback.command] : [],
-          )}
-          pending={pending === asking}
-          onConfirm={() => {
-            setAsking(null);
-            void control(asking);
-          }}
-          onClose={() => setAsking(null)}
-        />
-      ) : null}
+      {dialogs}
     </section>
   );
 }
