@@ -23,7 +23,7 @@ export function ActionLog() {
           No policy has acted or proposed anything yet.
         </p>
       ) : (
-        <table className="heal-table" data-testid="action-log">
+        <table className="rb-history heal-table" data-testid="action-log">
           <thead>
             <tr>
               <th scope="col">When</th>

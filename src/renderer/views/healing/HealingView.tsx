@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import '../../styles/endpoints.css';
 import '../../styles/runbooks.css';
+import '../../styles/runbook-runs.css';
 import '../../styles/rollouts.css';
 import '../../styles/healing.css';
 import type { HealingPolicy } from '../../../shared/contract/index';

@@ -23,7 +23,7 @@ export function PolicyList({ onEdit }: { onEdit(policy: HealingPolicy): void }) 
     );
   return (
     <>
-      <table className="heal-table heal-policies" data-testid="policy-list">
+      <table className="rb-history heal-table heal-policies" data-testid="policy-list">
         <thead>
           <tr>
             <th scope="col">On</th>
