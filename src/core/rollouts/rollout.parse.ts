@@ -9,7 +9,7 @@ import type {
   RolloutStrategy,
 } from '../../shared/contract/rollout.schema';
 import { didYouMean } from '../runbooks/runbook.format';
-import { YamlReader } from '../runbooks/runbook.yaml-reader';
+import { openYamlDocument, type YamlReader } from '../runbooks/runbook.yaml-reader';
 import { isRolloutMetric, parseCondition, rolloutMetricNames } from './rollout-condition';
 import {
   abDefaults,
@@ -53,33 +53,17 @@ type Fields = Map<string, Node | null>;
  * sees all of them at once.
  */
 export function parseRolloutPlan(text: string): ParsedRolloutPlan {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   // The runbook reader does the positions and "did you mean"; rollout problems carry no file.
-  const r = new YamlReader('', text, lines);
+  const { r, root } = openYamlDocument(
+    text,
+    '',
+    `The plan is empty; a plan starts with 'apiVersion: ${ROLLOUT_API_VERSION}'.`,
+  );
   const done = (plan: RolloutPlan | null): ParsedRolloutPlan => ({
     plan: r.problems.length > 0 ? null : plan,
     problems: r.problems.map(({ line, column, field, message }) => ({ line, column, field, message })),
   });
-
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const at = r.position(e.pos[0]);
-      r.problems.push({
-        file: '',
-        line: at.line,
-        column: at.column,
-        field: null,
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      });
-    }
-    return done(null);
-  }
-  const root = doc.contents as Node | null;
-  if (root === null || (isScalar(root) && root.value === null)) {
-    r.problem(null, null, `The plan is empty; a plan starts with 'apiVersion: ${ROLLOUT_API_VERSION}'.`, 0);
-    return done(null);
-  }
+  if (!root) return done(null);
   const top = r.fields(root, '', topLevelFields);
   if (!top) return done(null);
 

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import {
   runbookBindingSchema,
@@ -26,7 +26,7 @@ import {
   stepFields,
   topLevelFields,
 } from './runbook.format';
-import { YamlReader } from './runbook.yaml-reader';
+import { openYamlDocument, type YamlReader } from './runbook.yaml-reader';
 
 const paramTypes = ['string', 'integer', 'number', 'boolean', 'duration'] as const;
 const failureModes = ['stop', 'continue', 'rollback'] as const;
@@ -43,35 +43,14 @@ export interface ParsedRunbook {
  * once rather than one per save.
  */
 export function parseRunbook(text: string, file: string, source: 'builtin' | 'user'): ParsedRunbook {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const r = new YamlReader(file, text, lines);
+  const { r, root } = openYamlDocument(
+    text,
+    file,
+    `The file is empty; a runbook starts with 'apiVersion: ${RUNBOOK_API_VERSION}'.`,
+  );
+  if (!root) return { runbook: null, problems: r.problems };
 
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      // prettyErrors would fold the position into the message; the offset keeps it a field.
-      const at = r.position(e.pos[0]);
-      r.problems.push({
-        file,
-        line: at.line,
-        column: at.column,
-        field: null,
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      });
-    }
-    return { runbook: null, problems: r.problems };
-  }
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    r.problem(
-      null,
-      null,
-      `The file is empty; a runbook starts with 'apiVersion: ${RUNBOOK_API_VERSION}'.`,
-      0,
-    );
-    return { runbook: null, problems: r.problems };
-  }
-
-  const top = r.fields(doc.contents as Node, '', topLevelFields);
+  const top = r.fields(root, '', topLevelFields);
   if (!top) return { runbook: null, problems: r.problems };
 
   const apiVersion = r.string(top.get('apiVersion'), 'apiVersion');
@@ -87,15 +66,15 @@ export function parseRunbook(text: string, file: string, source: 'builtin' | 'us
     r.problem(top.get('kind'), 'kind', `kind must be '${RUNBOOK_KIND}' (got '${kind}').`);
   }
   if (!top.has('apiVersion') && !r.problems.some((p) => p.field === 'apiVersion')) {
-    r.problem(doc.contents as Node, 'apiVersion', `apiVersion is required ('${RUNBOOK_API_VERSION}').`);
+    r.problem(root, 'apiVersion', `apiVersion is required ('${RUNBOOK_API_VERSION}').`);
   }
   if (!top.has('kind') && !r.problems.some((p) => p.field === 'kind')) {
-    r.problem(doc.contents as Node, 'kind', `kind is required ('${RUNBOOK_KIND}').`);
+    r.problem(root, 'kind', `kind is required ('${RUNBOOK_KIND}').`);
   }
 
-  const id = requiredSlug(r, top, 'id', doc.contents as Node);
+  const id = requiredSlug(r, top, 'id', root);
   const title = r.string(top.get('title'), 'title') ?? '';
-  if (!title.trim()) r.problem(top.get('title') ?? (doc.contents as Node), 'title', 'title is required.');
+  if (!title.trim()) r.problem(top.get('title') ?? root, 'title', 'title is required.');
   const description = r.string(top.get('description'), 'description') ?? '';
   const tags = r.strings(top.get('tags'), 'tags', (t) =>
     SLUG.test(t) ? null : `tag '${t}' must be lower-case words joined by dashes.`,
@@ -112,7 +91,7 @@ export function parseRunbook(text: string, file: string, source: 'builtin' | 'us
   const signals = r.strings(top.get('signals'), 'signals');
 
   const params = parseParams(r, top.get('params'));
-  const steps = parseSteps(r, top.get('steps'), params, doc.contents as Node);
+  const steps = parseSteps(r, top.get('steps'), params, root);
 
   if (r.problems.length > 0 || id === null) return { runbook: null, problems: r.problems };
   return {

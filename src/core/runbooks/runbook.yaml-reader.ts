@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq } from 'yaml';
-import type { Node, YAMLMap, YAMLSeq, LineCounter } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node, YAMLMap, YAMLSeq } from 'yaml';
 import type { RunbookProblem } from '../../shared/contract/runbook.schema';
 import { didYouMean } from './runbook.format';
 
@@ -160,3 +160,28 @@ export class YamlReader {
 }
 
 export const join = (path: string, name: string): string => (path ? `${path}.${name}` : name);
+
+/**
+ * Opens a YAML document (a runbook, a rollout plan, a healing policy) for reading: a reader over
+ * it, and its root node, or null when there is nothing to read, the reason already among the
+ * reader's problems (each syntax error at its line and column, or `empty` for a blank document).
+ */
+export function openYamlDocument(
+  text: string,
+  file: string,
+  empty: string,
+): { r: YamlReader; root: Node | null } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r = new YamlReader(file, text, lines);
+  if (doc.errors.length > 0) {
+    // prettyErrors would fold the position into the message; the offset keeps it a field.
+    for (const e of doc.errors) r.problem(null, null, `YAML syntax: ${e.message.split('\n')[0]}`, e.pos[0]);
+    return { r, root: null };
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    r.problem(null, null, empty, 0);
+    return { r, root: null };
+  }
+  return { r, root: doc.contents as Node };
+}

@@ -1,8 +1,8 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import type { HealingPolicy } from '../../../shared/contract/incident.schema';
 import { didYouMean, SLUG } from '../../runbooks/runbook.format';
-import { YamlReader } from '../../runbooks/runbook.yaml-reader';
+import { openYamlDocument, type YamlReader } from '../../runbooks/runbook.yaml-reader';
 import {
   actionFields,
   DEFAULT_LIMITS,
@@ -43,35 +43,19 @@ type Fields = Map<string, Node | null>;
  * write; parsing carries on after one so an author sees all of them at once.
  */
 export function parseHealingPolicy(text: string, updatedAt = 0): ParsedPolicy {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   // The runbook reader does positions and "did you mean"; policy problems carry no file.
-  const r = new YamlReader('', text, lines);
+  const { r, root } = openYamlDocument(
+    text,
+    '',
+    `The policy is empty; it starts with 'apiVersion: ${HEALING_API_VERSION}'.`,
+  );
   const out: ParsedPolicy = { policy: null, problems: [], runbookAt: null, varsAt: {} };
   const done = (policy: HealingPolicy | null): ParsedPolicy => {
     out.problems = r.problems.map(({ line, column, field, message }) => ({ line, column, field, message }));
     out.policy = out.problems.length === 0 ? policy : null;
     return out;
   };
-
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const at = r.position(e.pos[0]);
-      r.problems.push({
-        file: '',
-        line: at.line,
-        column: at.column,
-        field: null,
-        message: `YAML syntax: ${e.message.split('\n')[0]}`,
-      });
-    }
-    return done(null);
-  }
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    r.problem(null, null, `The policy is empty; it starts with 'apiVersion: ${HEALING_API_VERSION}'.`, 0);
-    return done(null);
-  }
-  const root = doc.contents as Node;
+  if (!root) return done(null);
   const top = r.fields(root, '', policyFields);
   if (!top) return done(null);
 
