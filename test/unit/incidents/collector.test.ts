@@ -1,35 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/log/logger';
 import type { Sample } from '../../../src/core/metrics/metrics.store';
 import { createRolloutPlane, type RolloutPlane } from '../../../src/core/rollouts/rollout-plane';
 import type { TimelineEntry } from '../../../src/shared/contract/incident.schema';
 import type { MetricName } from '../../../src/shared/fleet/metrics';
-import { freshDir } from '../../support/tmp';
 import { until } from '../../support/until';
 import { CANDIDATE, MemoryTarget, STABLE, canaryPlan } from '../core/rollouts/engine-harness';
-import { endpoint, openHarness, type Extras, type Harness } from './detector-harness';
+import { harnessPerTest, type Extras, type Harness } from './detector-harness';
 
 const P95_REASON = 'p95 31 s > 24 s for 2 min';
 const EP = 'prod-us-east:llm:llama-70b-chat';
 
 describe('the incident timeline collector', () => {
-  let h: Harness | null = null;
-  let cleanup = () => {};
-  afterEach(async () => {
-    await h?.close();
-    h = null;
-    cleanup();
-  });
-
-  function start(ids: Array<[string, Parameters<typeof endpoint>[1]?]>, extras?: Extras): Harness {
-    const tmp = freshDir('fleetdeck-collector-');
-    cleanup = tmp.cleanup;
-    h = openHarness(tmp.dir, undefined, undefined, extras);
-    for (const [id, spec] of ids) h.fleet.set(id, endpoint(id, spec));
-    return h;
-  }
-  /** The harness the test uses now (a restart replaces it), closed after the test. */
-  const replaceHarness = (next: Harness) => (h = next);
+  /** start opens the harness for a test; replaceHarness makes a restart the one closed after it. */
+  const { start, replace: replaceHarness } = harnessPerTest('fleetdeck-collector-');
   const entries = (h: Harness, kind: TimelineEntry['kind']) =>
     h.timeline(h.incidents()[0]!.id).filter((e) => e.kind === kind);
 

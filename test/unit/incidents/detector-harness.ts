@@ -1,3 +1,5 @@
+import { afterEach } from 'vitest';
+import { freshDir } from '../../support/tmp';
 import { CommandRegistry, type HandlerMap } from '../../../src/core/commands/registry';
 import { EventBus } from '../../../src/core/events/event-bus';
 import { coreCaller } from '../../../src/core/incidents/core-caller';
@@ -230,4 +232,32 @@ export function openHarness(
     },
   };
   return h;
+}
+
+/**
+ * One harness per test, on a fresh directory, closed and removed after the test: `start` opens it
+ * with these endpoints in the fleet; `replace` makes a restarted harness the one closed. Call it
+ * inside a describe.
+ */
+export function harnessPerTest(prefix: string) {
+  let h: Harness | null = null;
+  let cleanup = () => {};
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+    cleanup();
+  });
+  return {
+    start(ids: Array<[string, EndpointSpec?]>, extras?: Extras): Harness {
+      const tmp = freshDir(prefix);
+      cleanup = tmp.cleanup;
+      h = openHarness(tmp.dir, undefined, undefined, extras);
+      for (const [id, spec] of ids) h.fleet.set(id, endpoint(id, spec));
+      return h;
+    },
+    replace(next: Harness): Harness {
+      h = next;
+      return next;
+    },
+  };
 }

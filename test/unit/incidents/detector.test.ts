@@ -1,25 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { freshDir } from '../../support/tmp';
-import { endpoint, openHarness, T0, type Harness } from './detector-harness';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, T0 } from './detector-harness';
 
 const P95_REASON = 'p95 31 s > 24 s for 2 min';
 
 describe('the incident detector', () => {
-  let h: Harness | null = null;
-  let cleanup = () => {};
-  afterEach(async () => {
-    await h?.close();
-    h = null;
-    cleanup();
-  });
-
-  function start(ids: Array<[string, Parameters<typeof endpoint>[1]?]>): Harness {
-    const tmp = freshDir('fleetdeck-detector-');
-    cleanup = tmp.cleanup;
-    h = openHarness(tmp.dir);
-    for (const [id, spec] of ids) h.fleet.set(id, endpoint(id, spec));
-    return h;
-  }
+  /** start opens the harness for a test; replaceHarness makes a restart the one closed after it. */
+  const { start, replace: replaceHarness } = harnessPerTest('fleetdeck-detector-');
 
   it('opens one incident for one critical endpoint, titled in words, from its health since', () => {
     const h = start([
@@ -259,8 +245,7 @@ describe('the incident detector', () => {
     let h1 = start(ids.map((id) => [id, {}]));
     h1.tick([{ id: ids[0]!, status: 'critical', reason: P95_REASON }]);
     const first = h1.incidents()[0]!;
-    h1 = h1.restart();
-    h = h1;
+    h1 = replaceHarness(h1.restart());
     h1.clock.t += 5000;
     h1.tick([
       { id: ids[0]!, reason: 'p95 40 s > 24 s for 3 min' },
