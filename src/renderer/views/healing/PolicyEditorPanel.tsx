@@ -2,11 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { HealingPolicy } from '../../../shared/contract/index';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SpinnerIcon } from '../../components/icons';
+import { useCheckedText } from '../../components/use-checked-text';
 import { useFleet } from '../../stores/fleet.store';
 import { goToLine, PlanEditor, PlanProblems } from '../rollouts/PlanEditor';
-
-/** Edits are checked by the core this long after the last key, not once per key. */
-const VALIDATE_DEBOUNCE_MS = 400;
 
 /**
  * A policy's YAML, checked by the core as it is typed (healing.validate): each problem names
@@ -38,13 +36,7 @@ export function PolicyEditorPanel({
     clear();
     return clear;
   }, [clear]);
-  useEffect(() => {
-    if (!text.trim() || check?.text === text) return;
-    const timer = setTimeout(() => void validate(text), VALIDATE_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text, check?.text, validate]);
-
-  const current = check && check.text === text ? check : null;
+  const current = useCheckedText(text, check, validate);
   const problems = check?.problems ?? [];
   const canSave = current !== null && current.ok && !saving && !checking;
   // Saving under another id creates a second policy; say so rather than let it surprise.

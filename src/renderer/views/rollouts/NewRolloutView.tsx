@@ -4,6 +4,7 @@ import '../../styles/runbooks.css';
 import '../../styles/rollouts.css';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SpinnerIcon } from '../../components/icons';
+import { useCheckedText } from '../../components/use-checked-text';
 import { useFleet } from '../../stores/fleet.store';
 import { useLocationHash } from '../endpoints/use-address';
 import { ViewHeader } from '../ViewHeader';
@@ -11,9 +12,6 @@ import { ConfirmStartDialog } from './ConfirmStartDialog';
 import { goToLine, PlanEditor, PlanProblems } from './PlanEditor';
 import { strategyWords } from './rollout-words';
 import { newRolloutHash, parseNewRollout, strategies } from './rollouts-url';
-
-/** Edits are checked by the core this long after the last key, not once per key. */
-const VALIDATE_DEBOUNCE_MS = 400;
 
 /**
  * `#/rollouts/new?endpoint=<id>`: "roll out version X of this endpoint". The core writes the
@@ -58,14 +56,7 @@ export function NewRolloutView() {
     [endpoints],
   );
 
-  // Every edit is checked once typing stops; a text the last check already covers is not re-sent.
-  useEffect(() => {
-    if (!text.trim() || check?.text === text) return;
-    const timer = setTimeout(() => void validate(text), VALIDATE_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [text, check?.text, validate]);
-
-  const current = check && check.text === text ? check : null;
+  const current = useCheckedText(text, check, validate);
   const problems = check?.problems ?? [];
   const canStart = current !== null && current.ok && !starting && !checking;
 
