@@ -18,6 +18,7 @@ import { openStore } from '../../src/core/store/database';
 import { openBrowser, screenshot } from './support/chromium';
 import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 import { until } from '../support/until';
+import { echoRunbook } from '../integration/incidents/support/echo-runbook';
 
 /**
  * Incidents end to end (issue 7, Views and Offline review): the built console on a fresh data
@@ -52,20 +53,6 @@ const endpointWithData = (fleet: RunningConsole) =>
     },
     90_000,
   );
-
-/** A runbook of the user's own, answering error rates, that only echoes: quick and harmless. */
-const echoRunbook = `apiVersion: fleetdeck.io/v1
-kind: Runbook
-id: incident-echo
-title: Look at the error rate
-signals: [error_rate]
-steps:
-  - id: look
-    title: Look
-    command: echo looked-at-errors
-    check: { exit_code: 0 }
-    timeout: 30s
-`;
 
 const TARGET = 'prod-us-east:code:qwen-coder';
 const MODEL = 'qwen2.5-coder-32b-instruct';

@@ -10,24 +10,11 @@ import type { Incident, IncidentSummary } from '../../../src/shared/contract/inc
 import type { Run } from '../../../src/shared/contract/runbook.schema';
 import { freshDir } from '../../support/tmp';
 import { until } from '../../support/until';
+import { echoRunbook } from './support/echo-runbook';
 
 const resourcesDir = fileURLToPath(new URL('../../../resources', import.meta.url));
 const TARGET = 'prod-us-east:code:qwen-coder';
 const MODEL = 'qwen2.5-coder-32b-instruct';
-
-/** A runbook of the user's own, answering error rates, that only echoes: quick and harmless. */
-const echoRunbook = `apiVersion: fleetdeck.io/v1
-kind: Runbook
-id: incident-echo
-title: Look at the error rate
-signals: [error_rate]
-steps:
-  - id: look
-    title: Look
-    command: echo looked-at-errors
-    check: { exit_code: 0 }
-    timeout: 30s
-`;
 
 /**
  * Issue 7, end to end in one process: the real core on a fresh data directory reading the demo
