@@ -16,11 +16,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
-import { ensureBuilt, spawnAndWait, stop } from './lib/processes.mjs';
+import { startConsole } from './lib/console.mjs';
+import { ensureBuilt, stop } from './lib/processes.mjs';
 
 const RUNS = Number(process.env.FLEETDECK_BENCH_RUNS ?? 5);
 const SCALE = Number(process.env.FLEETDECK_BENCH_SCALE ?? 10_000);
-const URL_LINE = /^Fleetdeck console: (\S+)$/m;
 const MAP_MARK = 'fleetdeck:fleet-map-rendered';
 const EMPTY_MARK = 'fleetdeck:fleet-empty-rendered';
 
@@ -29,27 +29,6 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-async function startConsole(dataDir, extra) {
-  const started = await spawnAndWait(
-    ['out/main/console.js', '--port', '0', '--no-open', '--data-dir', dataDir, ...extra],
-    URL_LINE,
-    { timeoutMs: 120_000 },
-  );
-  const url = new URL(started.url);
-  const token = url.searchParams.get('token');
-  const call = async (command, args = {}) => {
-    const response = await fetch(`${url.origin}/api/v1/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(args),
-    });
-    const body = await response.json();
-    if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  };
-  return { child: started.child, url: started.url, origin: url.origin, call };
-}
 
 async function until(check, what, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;

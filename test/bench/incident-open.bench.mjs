@@ -23,7 +23,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
-import { ensureBuilt, spawnAndWait, stop } from './lib/processes.mjs';
+import { startConsole } from './lib/console.mjs';
+import { ensureBuilt, stop } from './lib/processes.mjs';
 
 register();
 const { openStore } = await import('../../src/core/store/database.ts');
@@ -36,7 +37,6 @@ const SNAPSHOTS = 20;
 const SERIES = 4;
 const POINTS = 180;
 const GOAL_MS = 1_000;
-const URL_LINE = /^Fleetdeck console: (\S+)$/m;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -151,27 +151,6 @@ function seed(dataDir) {
   }
 }
 
-async function startConsole(dataDir) {
-  const started = await spawnAndWait(
-    ['out/main/console.js', '--port', '0', '--no-open', '--no-demo', '--data-dir', dataDir],
-    URL_LINE,
-    { timeoutMs: 120_000 },
-  );
-  const url = new URL(started.url);
-  const token = url.searchParams.get('token');
-  const call = async (command, args = {}) => {
-    const response = await fetch(`${url.origin}/api/v1/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(args),
-    });
-    const body = await response.json();
-    if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  };
-  return { child: started.child, url: started.url, origin: url.origin, call };
-}
-
 /** In the page: the timeline shows rows and every chart mounted has drawn; the time it first held. */
 function openedAt() {
   const timeline = document.querySelector('[data-testid=incident-timeline]');
@@ -212,7 +191,7 @@ async function main() {
     process.stderr.write(
       `incident-open: seeded ${ENTRIES} + 50 entries in ${(performance.now() - seeded).toFixed(0)} ms\n`,
     );
-    running = await startConsole(dataDir);
+    running = await startConsole(dataDir, ['--no-demo']);
     // Where the time goes, for stderr: the core's answer alone (query, JSON, loopback HTTP).
     const asked = performance.now();
     const served = await running.call('incidents.get', { id: big });

@@ -21,12 +21,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ensureBuilt, spawnAndWait, stop } from './lib/processes.mjs';
+import { startConsole } from './lib/console.mjs';
+import { ensureBuilt, stop } from './lib/processes.mjs';
 
 const RUNS = Number(process.env.FLEETDECK_BENCH_RUNS ?? 3);
 const INTERVAL_S = Number(process.env.FLEETDECK_BENCH_INTERVAL_S ?? 10);
 const FAILURE_LIMIT = Number(process.env.FLEETDECK_BENCH_FAILURE_LIMIT ?? 3);
-const URL_LINE = /^Fleetdeck console: (\S+)$/m;
 const STABLE = 'prod-us-east:llm:llama-70b-chat-v1';
 const CANDIDATE = 'prod-us-east:llm:llama-70b-chat-v2';
 const KUBECTL = process.env.FLEETDECK_KUBECTL ?? '/usr/bin/kubectl';
@@ -77,27 +77,6 @@ async function until(what, probe, timeoutMs, everyMs = 100) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
-}
-
-async function startConsole(dataDir) {
-  const started = await spawnAndWait(
-    ['out/main/console.js', '--port', '0', '--no-open', '--data-dir', dataDir],
-    URL_LINE,
-    { timeoutMs: 120_000 },
-  );
-  const url = new URL(started.url);
-  const token = url.searchParams.get('token');
-  const call = async (command, args = {}) => {
-    const response = await fetch(`${url.origin}/api/v1/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(args),
-    });
-    const body = await response.json();
-    if (!body.ok) throw new Error(`${command}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  };
-  return { child: started.child, call };
 }
 
 /** The candidate's share as the simulated cluster has it, read with the real kubectl. */
