@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { metricSnapshotSchema, timelineKindSchema } from '../../../src/shared/contract/incident.schema';
 import { freshDir } from '../../support/tmp';
-import { seededRandom } from './support/seeded-random';
+import { seededRandom } from '../../../src/demo/world/daily-pattern';
 
 /**
  * Issue 7: "Kill the console while an incident is being written (SIGKILL, repeated many times

@@ -12,7 +12,7 @@ import { IncidentService } from '../../../../src/core/incidents/incident.service
 import { IncidentStore } from '../../../../src/core/incidents/incident.store';
 import { silentLogger } from '../../../../src/core/log/logger';
 import { openStore } from '../../../../src/core/store/database';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../../../../src/demo/world/daily-pattern';
 
 const [dataDir, seedText] = process.argv.slice(2);
 if (!dataDir || !seedText) throw new Error('usage: incident-writer.ts <dataDir> <seed>');
