@@ -74,6 +74,25 @@ export const createIncidentDetailSlice =
       }
     });
 
+    /**
+     * One action on the open incident at a time: its button shows `what` until the core answers,
+     * and a refusal lands in incidentActionError. Resolves to the answer, or null when refused.
+     */
+    const act = async <T>(
+      what: NonNullable<IncidentDetailSlice['incidentPending']>,
+      work: () => Promise<T>,
+    ): Promise<{ answer: T } | null> => {
+      set({ incidentPending: what, incidentActionError: null });
+      try {
+        const answer = await work();
+        set({ incidentPending: null });
+        return { answer };
+      } catch (error) {
+        set({ incidentPending: null, incidentActionError: toErrorBody(error) });
+        return null;
+      }
+    };
+
     const afterAction = (summary: IncidentSummary) => {
       const held = get().incident;
       if (held && held.id === summary.id) void followTail(summary.id, summary);
@@ -133,61 +152,37 @@ export const createIncidentDetailSlice =
       async controlIncident(action, note) {
         const id = get().incidentId;
         if (!id || get().incidentPending) return false;
-        set({ incidentPending: action, incidentActionError: null });
-        try {
-          const summary = await api.call('incidents.control', {
+        const done = await act(action, () =>
+          api.call('incidents.control', {
             id,
             action,
             ...(note && note.trim() ? { note: note.trim() } : {}),
-          });
-          set({ incidentPending: null });
-          afterAction(summary);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
+          }),
+        );
+        if (done) afterAction(done.answer);
+        return done !== null;
       },
       async editIncident(patch) {
         const id = get().incidentId;
         if (!id || get().incidentPending) return false;
-        set({ incidentPending: 'edit', incidentActionError: null });
-        try {
-          const summary = await api.call('incidents.edit', { id, ...patch });
-          set({ incidentPending: null });
-          afterAction(summary);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
+        const done = await act('edit', () => api.call('incidents.edit', { id, ...patch }));
+        if (done) afterAction(done.answer);
+        return done !== null;
       },
       async annotateIncident(text) {
         const id = get().incidentId;
         if (!id || !text.trim() || get().incidentPending) return false;
-        set({ incidentPending: 'note', incidentActionError: null });
-        try {
-          await api.call('incidents.annotate', { id, text: text.trim() });
-          set({ incidentPending: null });
-          const held = get().incident;
-          if (held) void followTail(id, held);
-          return true;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return false;
-        }
+        const done = await act('note', () => api.call('incidents.annotate', { id, text: text.trim() }));
+        const held = get().incident;
+        if (done && held) void followTail(id, held);
+        return done !== null;
       },
       async runSuggested(runbookId, endpointId) {
         if (get().incidentPending) return null;
-        set({ incidentPending: 'run', incidentActionError: null });
-        try {
-          const run = await api.call('runs.start', { runbookId, endpointId });
-          set({ incidentPending: null, incidentRunId: run.id });
-          return run.id;
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return null;
-        }
+        const done = await act('run', () => api.call('runs.start', { runbookId, endpointId }));
+        if (!done) return null;
+        set({ incidentRunId: done.answer.id });
+        return done.answer.id;
       },
       showIncidentRun(runId) {
         set({ incidentRunId: runId });
@@ -195,15 +190,8 @@ export const createIncidentDetailSlice =
       async exportIncident() {
         const id = get().incidentId;
         if (!id || get().incidentPending) return null;
-        set({ incidentPending: 'export', incidentActionError: null });
-        try {
-          const { fileName, text } = await api.call('incidents.export', { id });
-          set({ incidentPending: null });
-          return { fileName, text };
-        } catch (error) {
-          set({ incidentPending: null, incidentActionError: toErrorBody(error) });
-          return null;
-        }
+        const done = await act('export', () => api.call('incidents.export', { id }));
+        return done ? { fileName: done.answer.fileName, text: done.answer.text } : null;
       },
 
       postmortem: null,
