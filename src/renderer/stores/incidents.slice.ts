@@ -9,6 +9,7 @@ import type {
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
+import { replaceRow } from './replace-row';
 import type { SliceCreator, StoreDeps } from './store.types';
 
 export type IncidentListQuery = Omit<CommandArgs<'incidents.list'>, 'limit'>;
@@ -115,17 +116,14 @@ export const createIncidentsSlice =
         // still matches the state and severity asked for; only a new incident, or one that may
         // enter or leave the results, costs a read (one in flight, at most one more after it).
         const off = api.on('incidents.changed', ({ change, incident }) => {
-          const rows = get().incidentList;
-          const at = rows?.findIndex((r) => r.id === incident.id) ?? -1;
           const stillMatches =
+            change !== 'opened' &&
             (!query.state?.length || query.state.includes(incident.state)) &&
             (!query.severity?.length || query.severity.includes(incident.severity)) &&
             (query.active === undefined || query.active === (incident.state !== 'resolved'));
-          if (rows && at >= 0 && stillMatches && change !== 'opened') {
-            const next = rows.slice();
-            next[at] = incident;
-            set({ incidentList: next });
-          } else void load();
+          const next = stillMatches ? replaceRow(get().incidentList, incident) : null;
+          if (next) set({ incidentList: next });
+          else void load();
         });
         const offConnection = api.onConnection((state) => {
           if (state === 'connected') void load();

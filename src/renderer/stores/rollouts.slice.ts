@@ -2,6 +2,7 @@ import type { CommandArgs, CommandResult, Rollout, RolloutSummary } from '../../
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
+import { replaceRow } from './replace-row';
 import type { SliceCreator, StoreDeps } from './store.types';
 
 export type RolloutAction = CommandArgs<'rollouts.control'>['action'];
@@ -86,16 +87,12 @@ export const createRolloutsSlice =
         // A weight change is frequent: a row the list holds is patched in place (when it still
         // matches the query); only a new rollout, or one that leaves the filter, costs a reload.
         const off = api.on('rollouts.changed', (summary) => {
-          const rows = get().rolloutList;
-          const at = rows?.findIndex((r) => r.id === summary.id) ?? -1;
           const stillMatches =
             (!query.state || query.state === summary.state) &&
             (query.active === undefined || query.active === (summary.endedAt === null));
-          if (rows && at >= 0 && stillMatches) {
-            const next = rows.slice();
-            next[at] = summary;
-            set({ rolloutList: next });
-          } else void load();
+          const next = stillMatches ? replaceRow(get().rolloutList, summary) : null;
+          if (next) set({ rolloutList: next });
+          else void load();
         });
         const offConnection = api.onConnection((state) => {
           if (state === 'connected') void load();

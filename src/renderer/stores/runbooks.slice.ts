@@ -2,6 +2,7 @@ import type { CommandArgs, CommandResult, Run, RunSummary, Runbook } from '../..
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
+import { replaceRow } from './replace-row';
 import type { SliceCreator, StoreDeps } from './store.types';
 
 export type RunbookListResult = CommandResult<'runbooks.list'>;
@@ -253,13 +254,10 @@ export const createRunbooksSlice =
         // A run moving a step is frequent: its row is patched in place; only a run the list does not
         // hold yet (a new one) costs a reload.
         const off = api.on('runs.changed', (summary) => {
-          const rows = get().runHistory;
-          const at = rows?.findIndex((r) => r.id === summary.id) ?? -1;
-          if (rows && at >= 0 && (!query.state || query.state === summary.state)) {
-            const next = rows.slice();
-            next[at] = summary;
-            set({ runHistory: next });
-          } else void load();
+          const stillMatches = !query.state || query.state === summary.state;
+          const next = stillMatches ? replaceRow(get().runHistory, summary) : null;
+          if (next) set({ runHistory: next });
+          else void load();
         });
         return () => {
           off();
