@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,4 +129,15 @@ export async function startConsole(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The real kubectl against one simulated cluster of a demo console (`startConsole({ demo: true })`),
+ * through the kubeconfig the demo writes into its data directory; returns kubectl's output.
+ */
+export function demoKubectl(c: Pick<RunningConsole, 'dataDir'>, context: string, ...args: string[]): string {
+  const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
+  return execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args], {
+    encoding: 'utf8',
+  });
 }

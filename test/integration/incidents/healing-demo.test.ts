@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/fleet.schema';
 import type {
@@ -8,7 +6,7 @@ import type {
   IncidentSummary,
 } from '../../../src/shared/contract/incident.schema';
 import type { Run } from '../../../src/shared/contract/runbook.schema';
-import { ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { demoKubectl, ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import { until } from '../../support/until';
 
 const ENDPOINT = 'prod-us-east:llm:llama-8b-chat';
@@ -42,15 +40,10 @@ limits:
  */
 describe('self-healing on the demo fleet', () => {
   let c: RunningConsole;
-  let kubectl: (...args: string[]) => string;
+  const kubectl = (...args: string[]) => demoKubectl(c, 'prod-us-east', ...args);
   beforeAll(async () => {
     ensureBuilt();
     c = await startConsole({ demo: true });
-    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
-    kubectl = (...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'prod-us-east', ...args], {
-        encoding: 'utf8',
-      });
   }, 60_000);
   afterAll(async () => {
     await c?.dispose();

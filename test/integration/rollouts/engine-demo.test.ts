@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/fleet.schema';
 import type { Rollout } from '../../../src/shared/contract/rollout.schema';
-import { ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { demoKubectl, ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import { until } from '../../support/until';
 
 const GOOD = { endpoint: 'staging:llm:llama-8b-chat', stable: 'v1', candidate: 'v2', name: 'llama-8b-chat' };
@@ -54,10 +52,7 @@ class DemoConsole {
   }
 
   kubectl(...args: string[]): string {
-    const kubeconfig = join(this.c.dataDir, 'demo', 'kubeconfig');
-    return execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'staging', ...args], {
-      encoding: 'utf8',
-    });
+    return demoKubectl(this.c, 'staging', ...args);
   }
 
   replicas(namespace: string, deployment: string): number {

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/shared/contract/fleet.schema';
 import type { Run, RunbookSummary } from '../../../src/shared/contract/runbook.schema';
-import { ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
+import { demoKubectl, ensureBuilt, startConsole, type RunningConsole } from '../../e2e/support/console-host';
 import { until } from '../../support/until';
 import { writeFixtureRunbooks } from './run-fixtures';
 
@@ -18,15 +16,10 @@ const SLO_P95_S = 12;
  */
 describe('the scale-out runbook on the demo fleet', () => {
   let c: RunningConsole;
-  let kubectl: (...args: string[]) => string;
+  const kubectl = (...args: string[]) => demoKubectl(c, 'prod-us-east', ...args);
   beforeAll(async () => {
     ensureBuilt();
     c = await startConsole({ demo: true });
-    const kubeconfig = join(c.dataDir, 'demo', 'kubeconfig');
-    kubectl = (...args) =>
-      execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--context', 'prod-us-east', ...args], {
-        encoding: 'utf8',
-      });
   }, 60_000);
   afterAll(async () => {
     await c?.dispose();
