@@ -236,8 +236,8 @@ export function openHarness(
 
 /**
  * One harness per test, on a fresh directory, closed and removed after the test: `start` opens it
- * with these endpoints in the fleet; `replace` makes a restarted harness the one closed. Call it
- * inside a describe.
+ * with these endpoints in the fleet; `replace` makes a restarted harness the one closed; `current`
+ * is the one open now. Call it inside a describe.
  */
 export function harnessPerTest(prefix: string) {
   let h: Harness | null = null;
@@ -259,5 +259,7 @@ export function harnessPerTest(prefix: string) {
       h = next;
       return next;
     },
+    /** The harness open now, for parts that reach back into it (a fleet lookup). */
+    current: (): Harness | null => h,
   };
 }

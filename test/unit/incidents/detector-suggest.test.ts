@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FleetService } from '../../../src/core/fleet/fleet.service';
 import { silentLogger } from '../../../src/core/log/logger';
 import { createRunbookPlane } from '../../../src/core/runbooks/runbook-plane';
 import { SettingsService } from '../../../src/core/settings/settings.service';
 import type { TerminalHost } from '../../../src/core/terminal/terminal.types';
 import type { Incident } from '../../../src/shared/contract/incident.schema';
-import { freshDir } from '../../support/tmp';
-import { endpoint, openHarness, type Extras, type Harness } from './detector-harness';
+import { harnessPerTest, type Extras, type Harness } from './detector-harness';
 
 const EP = 'prod-us-east:llm:llama-8b-chat';
 const resourcesDir = resolve(import.meta.dirname, '..', '..', '..', 'resources');
@@ -17,17 +16,8 @@ const resourcesDir = resolve(import.meta.dirname, '..', '..', '..', 'resources')
  * read through runbooks.list and runbooks.get: local files, so they answer offline.
  */
 describe('suggested runbooks for an incident', () => {
-  let h: Harness | null = null;
-  let cleanup = () => {};
-  afterEach(async () => {
-    await h?.close();
-    h = null;
-    cleanup();
-  });
-
+  const harness = harnessPerTest('fleetdeck-suggest-');
   function start(): Harness {
-    const tmp = freshDir('fleetdeck-suggest-');
-    cleanup = tmp.cleanup;
     const extras: Extras = ({ db, bus }) => {
       const runbooks = createRunbookPlane({
         db,
@@ -35,15 +25,13 @@ describe('suggested runbooks for an incident', () => {
         bus,
         settings: new SettingsService(db, silentLogger),
         resourcesDir,
-        fleet: { endpoint: (id: string) => h?.fleet.get(id) } as unknown as FleetService,
+        fleet: { endpoint: (id: string) => harness.current()?.fleet.get(id) } as unknown as FleetService,
         // Suggestions never start a run, so no terminal is ever opened.
         terminals: {} as TerminalHost,
       });
       return { handlers: runbooks.handlers, close: () => runbooks.close() };
     };
-    h = openHarness(tmp.dir, undefined, undefined, extras);
-    h.fleet.set(EP, endpoint(EP, { model: 'llama-3.1-8b-instruct' }));
-    return h;
+    return harness.start([[EP, { model: 'llama-3.1-8b-instruct' }]], extras);
   }
   const get = async (h: Harness) =>
     (await h.call('incidents.get', { id: h.incidents()[0]!.id, limit: 50 })) as Incident;
