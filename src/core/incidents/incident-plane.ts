@@ -1,12 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { CommandName } from '../../shared/contract/index';
 import type { CommandContext, HandlerGroup } from '../commands/registry';
-import type { EventBus } from '../events/event-bus';
-import type { FleetService } from '../fleet/fleet.service';
-import type { Logger } from '../log/logger';
-import type { MetricsStore } from '../metrics/metrics.store';
-import type { SettingsService } from '../settings/settings.service';
-import type { CoreCaller } from './core-caller';
 import { createHealingPlane, type HealingCommands } from './healing/healing-plane';
 import type { IncidentModuleDeps } from './incident-deps';
 import { createTimelineCollector } from './incident.collector';
@@ -17,16 +10,11 @@ import { IncidentService } from './incident.service';
 import { IncidentStore } from './incident.store';
 import { runbookSuggester } from './incident.suggest';
 
-export interface IncidentPlaneOptions {
-  db: Database.Database;
-  log: Logger;
-  bus: EventBus;
-  settings: SettingsService;
-  fleet: Pick<FleetService, 'endpoint' | 'all'>;
-  metrics: MetricsStore;
-  call: CoreCaller;
-  now?: () => number;
-}
+/**
+ * What every part of the plane is given (incident-deps.ts), but the incident service it makes
+ * itself; `now` defaults to the clock.
+ */
+export type IncidentPlaneOptions = Omit<IncidentModuleDeps, 'incidents' | 'now'> & { now?: () => number };
 
 export interface IncidentPlane {
   handlers: HandlerGroup<IncidentCoreCommands | IncidentReviewCommands | HealingCommands>;
