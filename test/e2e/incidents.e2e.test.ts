@@ -148,6 +148,14 @@ describe('Incidents in Chromium (console host)', { timeout: 300_000 }, () => {
     // The fleet view lists it over the map; the endpoints table badges the endpoint's row.
     await go(page, '#/fleet');
     await page.waitForSelector(`[data-testid=fleet-incidents] [data-incident-id="${id}"]`);
+    // On the map's region list too: the endpoint's region wears the incident, linked.
+    const regionBadge = page.locator(
+      `[data-testid=fleet-region][data-region="${endpoint.region}"] [data-testid=fleet-region-incident]`,
+    );
+    await regionBadge.waitFor();
+    expect(await regionBadge.getAttribute('data-incident-id')).toBe(id);
+    expect(await regionBadge.innerText()).toMatch(/SEV\d incident/);
+    await screenshot(page, 'fleet-with-incident-light');
     await go(page, `#/endpoints?q=${encodeURIComponent(endpoint.name)}`);
     await page.waitForSelector(`[data-testid=endpoint-incident-badge][data-incident-id="${id}"]`);
     await go(page, `#/incidents/${id}`);

@@ -211,6 +211,16 @@ describe('Rollouts in Chromium (console host, demo fleet)', { timeout: 300_000 }
     expect(await page.getByTestId('rollout-plan').innerText()).toContain('setWeight: 25');
     await screenshot(page, 'rollout-paused-light');
 
+    // The endpoint's page says its traffic is being shifted, and links to the rollout.
+    await go(page, `#/endpoints/${encodeURIComponent(endpoint.id)}`);
+    const live = page.getByTestId('endpoint-live-rollout');
+    await live.waitFor();
+    expect(await live.getAttribute('data-rollout-id')).toBe(id);
+    expect(await live.getAttribute('data-role')).toBe('stable');
+    expect(await live.innerText()).toContain(`→ ${candidate}`);
+    await live.click();
+    await page.waitForSelector(`[data-testid=view-rollout][data-state=paused]`);
+
     // Abort asks first (Cancel leaves it paused), then puts all traffic back on stable.
     await page.click('[data-testid=rollout-abort]');
     await page.waitForSelector('[data-testid=confirm-abort-dialog][open]');

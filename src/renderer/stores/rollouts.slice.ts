@@ -25,6 +25,11 @@ export interface RolloutsSlice {
   /** Loads the list for this query and keeps it current from rollouts.changed; returns the stop function. */
   watchRollouts(query: RolloutListQuery): () => void;
 
+  /** Rollouts running now across the fleet (for the endpoint page's "rollout in progress"). */
+  liveRollouts: RolloutSummary[];
+  /** Loads them and keeps them current; returns the stop function. */
+  watchLiveRollouts(): () => void;
+
   rollout: Rollout | null;
   rolloutId: string | null;
   rolloutState: LoadState;
@@ -101,6 +106,31 @@ export const createRolloutsSlice =
           off();
           offConnection();
           listGeneration++;
+        };
+      },
+
+      liveRollouts: [],
+      watchLiveRollouts() {
+        const load = coalescedLoader(async () => {
+          try {
+            set({ liveRollouts: await api.call('rollouts.list', { active: true, limit: 500 }) });
+          } catch {
+            // Kept as it was: the badge is a convenience, the rollouts view says what failed.
+          }
+        });
+        void load();
+        // A running rollout's change patches its row; one that starts or ends re-reads the list.
+        const off = api.on('rollouts.changed', (summary) => {
+          const next = summary.endedAt === null ? replaceRow(get().liveRollouts, summary) : null;
+          if (next) set({ liveRollouts: next });
+          else void load();
+        });
+        const offConnection = api.onConnection((state) => {
+          if (state === 'connected') void load();
+        });
+        return () => {
+          off();
+          offConnection();
         };
       },
 

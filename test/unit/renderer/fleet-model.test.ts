@@ -3,6 +3,8 @@ import type { Endpoint, HealthStatus } from '../../../src/shared/contract/index'
 import {
   aggregateRegions,
   createRegionAggregator,
+  incidentLine,
+  incidentsByRegion,
   markChange,
   symbolSize,
   type RegionAggregate,
@@ -141,6 +143,7 @@ describe('fleet-model: regions for the map', () => {
       size: 20,
       worst: 'ok',
       healthLine: 'OK',
+      incidentLine: '',
       position: 'right',
       ...over,
     });
@@ -152,6 +155,37 @@ describe('fleet-model: regions for the map', () => {
       'health',
     );
     expect(markChange([mark()], [mark(), mark({ region: 'eu-west-1' })])).toBe('health');
+    // An incident opening on a region's endpoints shows at once.
+    expect(markChange([mark()], [mark({ incidentLine: 'SEV2 incident' })])).toBe('health');
+  });
+
+  it('counts each active incident once per region it touches, keeping the worst to link to', () => {
+    const regionOf = (id: string) =>
+      ({ a1: 'us-east-1', a2: 'us-east-1', b1: 'eu-west-1', gone: undefined })[id];
+    const byRegion = incidentsByRegion(
+      new Map([
+        ['a1', { id: 'inc-1', severity: 'sev3' as const }],
+        ['a2', { id: 'inc-1', severity: 'sev3' as const }],
+        ['b1', { id: 'inc-2', severity: 'sev1' as const }],
+        ['gone', { id: 'inc-3', severity: 'sev1' as const }],
+      ]),
+      regionOf,
+    );
+    expect([...byRegion]).toEqual([
+      ['us-east-1', { count: 1, worst: 'sev3', firstId: 'inc-1' }],
+      ['eu-west-1', { count: 1, worst: 'sev1', firstId: 'inc-2' }],
+    ]);
+    const both = incidentsByRegion(
+      new Map([
+        ['a1', { id: 'inc-1', severity: 'sev3' as const }],
+        ['a2', { id: 'inc-4', severity: 'sev2' as const }],
+      ]),
+      regionOf,
+    );
+    expect(both.get('us-east-1')).toEqual({ count: 2, worst: 'sev2', firstId: 'inc-4' });
+    expect(incidentLine(both.get('us-east-1'))).toBe('2 incidents, worst SEV2');
+    expect(incidentLine(byRegion.get('eu-west-1'))).toBe('SEV1 incident');
+    expect(incidentLine(undefined)).toBe('');
   });
 });
 

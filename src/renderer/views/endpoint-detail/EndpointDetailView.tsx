@@ -8,7 +8,7 @@ import { EndpointIncidentBadge } from '../incidents/IncidentBadges';
 import { OpenIncidentButton } from '../incidents/OpenIncidentButton';
 import { EndpointRunbooks } from '../runbooks/EndpointRunbooks';
 import { OpenTerminalButton } from '../terminal/OpenTerminalButton';
-import { RolloutButton } from '../rollouts/RolloutButton';
+import { EndpointRolloutBadge, RolloutButton } from '../rollouts/RolloutButton';
 import { HealthBadge } from '../endpoints/endpoint-icons';
 import { freshnessWords } from '../endpoints/freshness-words';
 import { useLocationHash } from '../endpoints/use-address';
@@ -119,6 +119,7 @@ export function EndpointDetailView() {
               <HealthBadge status={endpoint.health.status} reason={endpoint.health.reason} />
             </span>
             <EndpointIncidentBadge endpointId={id} />
+            <EndpointRolloutBadge endpointId={id} />
             <span className={`fresh fresh-${fresh.kind}`} data-testid="detail-freshness">
               {fresh.label}
             </span>

@@ -6,12 +6,15 @@ import { EChart } from '../../charts/EChart';
 import { echarts, type ECElementEvent, type EChartsCoreOption } from '../../charts/echarts-setup';
 import { ensureWorldMap } from '../../charts/world-map';
 import { HealthWord } from './HealthWord';
+import { incidentHash } from '../../stores/incidents.slice';
 import {
   healthGlyph,
   healthWords,
+  incidentLine,
   markChange,
   symbolSize,
   type RegionAggregate,
+  type RegionIncidents,
   type RegionMark,
 } from './fleet-model';
 import { endpointsHash, openHash } from './fleet-url';
@@ -85,7 +88,10 @@ function baseOption(palette: ChartPalette): EChartsCoreOption {
 }
 
 /** The regions as drawn: critical last, so it draws on top of a neighbour. */
-function regionMarks(regions: RegionAggregate[]): RegionMark[] {
+function regionMarks(
+  regions: RegionAggregate[],
+  incidents: ReadonlyMap<string, RegionIncidents>,
+): RegionMark[] {
   const placed = regions.filter((r) => r.place !== null);
   const maxRate = Math.max(0, ...placed.map((r) => r.requestRate));
   return [...placed]
@@ -98,6 +104,7 @@ function regionMarks(regions: RegionAggregate[]): RegionMark[] {
       size: symbolSize(r.requestRate, maxRate),
       worst: r.worst,
       healthLine: healthLine(r),
+      incidentLine: incidentLine(incidents.get(r.region)),
       // Left of the symbol when a neighbour sits just east (Oregon next to N. Virginia).
       // Below it when neighbours sit on both sides (Ohio between Oregon and N. Virginia).
       position: crowdedEast(r, placed) ? (crowdedWest(r, placed) ? 'bottom' : 'left') : 'right',
@@ -131,15 +138,16 @@ function regionSeries(marks: RegionMark[], palette: ChartPalette, tooltip: (p: {
       name: m.region,
       value: [m.lon, m.lat],
       symbolSize: m.size,
+      // A region with an active incident wears a thick ring, and says so in its label.
       itemStyle: {
         color: palette.health[m.worst],
         opacity: 0.85,
-        borderColor: palette.panel,
-        borderWidth: 1.5,
+        borderColor: m.incidentLine ? palette.text : palette.panel,
+        borderWidth: m.incidentLine ? 3 : 1.5,
       },
       label: {
         position: m.position,
-        formatter: `${m.label}\n${healthGlyph[m.worst]} ${m.healthLine}`,
+        formatter: `${m.label}\n${healthGlyph[m.worst]} ${m.healthLine}${m.incidentLine ? `\n⚑ ${m.incidentLine}` : ''}`,
       },
     })),
   };
@@ -150,8 +158,11 @@ function regionSeries(marks: RegionMark[], palette: ChartPalette, tooltip: (p: {
  * when only traffic moved a symbol's size, at most once per TRAFFIC_REFRESH_MS. A settled
  * fleet's ticks change traffic decimals, and redrawing the map for each cost most of a tick.
  */
-function useShownMarks(regions: RegionAggregate[]): RegionMark[] {
-  const marks = useMemo(() => regionMarks(regions), [regions]);
+function useShownMarks(
+  regions: RegionAggregate[],
+  incidents: ReadonlyMap<string, RegionIncidents>,
+): RegionMark[] {
+  const marks = useMemo(() => regionMarks(regions, incidents), [regions, incidents]);
   const [shown, setShown] = useState(() => ({ marks, at: performance.now() }));
   useEffect(() => {
     const change = markChange(shown.marks, marks);
@@ -196,9 +207,12 @@ const rank = (s: RegionAggregate['worst']) => ({ ok: 0, unknown: 1, warning: 2, 
  */
 export const FleetMap = memo(function FleetMap({
   regions,
+  incidents,
   theme,
 }: {
   regions: RegionAggregate[];
+  /** Regions with active incidents (badged on the map and in the list). */
+  incidents: ReadonlyMap<string, RegionIncidents>;
   theme: 'light' | 'dark';
 }) {
   const palette = chartPalette(theme);
@@ -216,7 +230,7 @@ export const FleetMap = memo(function FleetMap({
     },
     [byName],
   );
-  const marks = useShownMarks(regions);
+  const marks = useShownMarks(regions, incidents);
   const option = useMemo(
     () => ({ ...base, series: [regionSeries(marks, palette, tooltip)] }),
     [base, marks, palette, tooltip],
@@ -262,6 +276,8 @@ export const FleetMap = memo(function FleetMap({
               unknown={r.health.unknown}
               rate={formatMetric('request_rate', r.requestRate)}
               clusters={r.clusters.map((c) => c.cluster).join(', ')}
+              incidentLine={incidentLine(incidents.get(r.region))}
+              incidentId={incidents.get(r.region)?.firstId ?? null}
             />
           ))}
         </ul>
@@ -287,6 +303,8 @@ const RegionRow = memo(function RegionRow(p: {
   unknown: number;
   rate: string;
   clusters: string;
+  incidentLine: string;
+  incidentId: string | null;
 }) {
   return (
     <li
@@ -313,6 +331,16 @@ const RegionRow = memo(function RegionRow(p: {
         </span>
         <span className="fleet-region-clusters">{p.clusters}</span>
       </a>
+      {p.incidentId ? (
+        <a
+          className="fleet-region-incident link"
+          href={incidentHash(p.incidentId)}
+          data-testid="fleet-region-incident"
+          data-incident-id={p.incidentId}
+        >
+          ⚑ {p.incidentLine}
+        </a>
+      ) : null}
     </li>
   );
 });

@@ -9,7 +9,12 @@ import { ActiveIncidentsStrip } from '../incidents/ActiveIncidentsStrip';
 import { FleetMap } from './FleetMap';
 import { FleetTopology } from './FleetTopology';
 import regionPlaces from '../../../../resources/map/regions.json';
-import { createRegionAggregator, type RegionPlace } from './fleet-model';
+import {
+  createRegionAggregator,
+  incidentsByRegion,
+  type RegionIncidents,
+  type RegionPlace,
+} from './fleet-model';
 import { fleetHash, parseFleetParams, type FleetViewParams } from './fleet-url';
 
 /** Charts redraw at most this often; deltas in between only bump fleetVersion. */
@@ -53,6 +58,22 @@ function useThrottledEndpoints(): ReadonlyMap<string, Endpoint> {
 
 /** Marked when the empty state is on screen: the fleet-first-paint bench's baseline. */
 export const FLEET_EMPTY_RENDERED_MARK = 'fleetdeck:fleet-empty-rendered';
+
+/**
+ * Regions with active incidents, for the map's badges. The endpoints map is new on every delta,
+ * but the answer changes only when an incident or an endpoint's region does: the same Map is
+ * kept (so the map does not redraw) until its contents differ.
+ */
+function useRegionIncidents(endpoints: ReadonlyMap<string, Endpoint>): ReadonlyMap<string, RegionIncidents> {
+  const endpointIncidents = useFleet((s) => s.endpointIncidents);
+  const computed = useMemo(
+    () => incidentsByRegion(endpointIncidents, (id) => endpoints.get(id)?.region),
+    [endpointIncidents, endpoints],
+  );
+  const key = JSON.stringify([...computed]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on contents, not identity
+  return useMemo(() => computed, [key]);
+}
 
 function EmptyFleet({ sources }: { sources: number }) {
   useEffect(() => {
@@ -99,6 +120,7 @@ function FleetPanels({
   const theme = useFleet(selectTheme);
   const [aggregator] = useState(() => createRegionAggregator(regionPlaces as Record<string, RegionPlace>));
   const regions = useMemo(() => aggregator.update(endpoints), [aggregator, endpoints]);
+  const incidents = useRegionIncidents(endpoints);
   return (
     <>
       <div className="fleet-toolbar">
@@ -137,7 +159,7 @@ function FleetPanels({
       </div>
       <div id="fleet-panel" role="tabpanel" className="fleet-panel">
         {params.panel === 'map' ? (
-          <FleetMap regions={regions} theme={theme} />
+          <FleetMap regions={regions} incidents={incidents} theme={theme} />
         ) : (
           <FleetTopology endpoints={endpoints} size={params.size} theme={theme} />
         )}

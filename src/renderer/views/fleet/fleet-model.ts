@@ -1,4 +1,4 @@
-import type { Endpoint, HealthStatus } from '../../../shared/contract/index';
+import type { Endpoint, HealthStatus, IncidentSeverity } from '../../../shared/contract/index';
 
 /**
  * Pure fleet aggregation for the Fleet view: the map and the treemap never chart 10,000
@@ -177,8 +177,55 @@ export interface RegionMark {
   worst: HealthStatus;
   /** The label under the region name: "OK", "15 critical". */
   healthLine: string;
+  /** Active incidents on its endpoints, in words ("SEV1 incident", "2 incidents, worst SEV1"); '' for none. */
+  incidentLine: string;
   position: 'left' | 'right' | 'bottom';
 }
+
+/** Active incidents touching a region's endpoints: how many, the worst, and one to link to. */
+export interface RegionIncidents {
+  count: number;
+  worst: IncidentSeverity;
+  firstId: string;
+}
+
+/**
+ * Regions with an active incident, from the endpoints' incident badges: each incident counts once
+ * per region it touches. An incident whose endpoints left the fleet marks no region.
+ */
+export function incidentsByRegion(
+  endpointIncidents: ReadonlyMap<string, { id: string; severity: IncidentSeverity }>,
+  regionOf: (endpointId: string) => string | undefined,
+): Map<string, RegionIncidents> {
+  const seen = new Map<string, Set<string>>();
+  const out = new Map<string, RegionIncidents>();
+  for (const [endpointId, incident] of endpointIncidents) {
+    const region = regionOf(endpointId);
+    if (region === undefined) continue;
+    const ids = seen.get(region) ?? new Set<string>();
+    seen.set(region, ids);
+    if (ids.has(incident.id)) continue;
+    ids.add(incident.id);
+    const held = out.get(region);
+    if (!held) out.set(region, { count: 1, worst: incident.severity, firstId: incident.id });
+    else {
+      held.count += 1;
+      // sev1 sorts first: the lower string is the worse severity.
+      if (incident.severity < held.worst) {
+        held.worst = incident.severity;
+        held.firstId = incident.id;
+      }
+    }
+  }
+  return out;
+}
+
+export const incidentLine = (i: RegionIncidents | undefined): string =>
+  !i
+    ? ''
+    : i.count === 1
+      ? `${i.worst.toUpperCase()} incident`
+      : `${i.count} incidents, worst ${i.worst.toUpperCase()}`;
 
 /**
  * How two mark lists differ. `health`: a region came or went, or its colour or words changed;
@@ -199,6 +246,7 @@ export function markChange(
       a.label !== b.label ||
       a.worst !== b.worst ||
       a.healthLine !== b.healthLine ||
+      a.incidentLine !== b.incidentLine ||
       a.position !== b.position ||
       a.lon !== b.lon ||
       a.lat !== b.lat
