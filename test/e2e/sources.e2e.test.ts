@@ -336,6 +336,7 @@ describe(
       expect(await page.getByTestId('nav-demo').count()).toBe(0);
       expect(await page.getByTestId('nav-rail').getByRole('link').allInnerTexts()).toEqual([
         'Fleet',
+        'Incidents',
         'Endpoints',
         'Spend',
         'Runbooks',
