@@ -21,7 +21,7 @@
 //           a shared machine the wall figure can be several times larger); the median cost of the
 //           message task alone (parse + apply + React); the mean and the longest task.
 /* global document, window -- page bodies run in Chromium */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
@@ -215,6 +215,27 @@ async function main() {
       .slice(0, 8)
       .map(([name, dur]) => `${name} ${(dur / 1000).toFixed(0)}`)
       .join(', ');
+    // Which JavaScript entry points the time went to (FunctionCall: function @ script:line).
+    const calls = new Map();
+    for (const e of events) {
+      if (e.ph !== 'X' || e.name !== 'FunctionCall' || `${e.pid}:${e.tid}` !== pageThread) continue;
+      if (e.ts < arrivals[0].ts || e.ts >= arrivals.at(-1).ts) continue;
+      const d = e.args?.data ?? {};
+      const where = `${d.functionName || '(anonymous)'} @ ${String(d.url ?? '')
+        .split('/')
+        .pop()}:${d.lineNumber ?? '?'}`;
+      const held = calls.get(where) ?? { ms: 0, n: 0 };
+      held.ms += (e.tdur ?? e.dur ?? 0) / 1000;
+      held.n += 1;
+      calls.set(where, held);
+    }
+    const topCalls = [...calls.entries()]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 8)
+      .map(([where, c]) => `${where} ${c.ms.toFixed(0)} ms/${c.n}`)
+      .join('; ');
+    if (process.env.FLEETDECK_BENCH_TRACE)
+      writeFileSync(process.env.FLEETDECK_BENCH_TRACE, JSON.stringify(trace));
 
     const value = median(perTick);
     const mean = perTick.reduce((a, b) => a + b, 0) / perTick.length;
@@ -241,6 +262,7 @@ async function main() {
         `median ${median(messageTask).toFixed(1)} ms; longest task ${longest.toFixed(1)} ms, ${over50} over 50 ms; ` +
         `inclusive ms by event: ${top}`,
     );
+    log(`JavaScript entry points (thread time over the window): ${topCalls}`);
   } finally {
     await browser.close();
     if (child) await stop(child);
