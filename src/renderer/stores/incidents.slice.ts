@@ -10,6 +10,7 @@ import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import { replaceRow } from './replace-row';
+import { followList } from './follow-list';
 import type { SliceCreator, StoreDeps } from './store.types';
 
 export type IncidentListQuery = Omit<CommandArgs<'incidents.list'>, 'limit'>;
@@ -115,22 +116,23 @@ export const createIncidentsSlice =
         // A busy incident writes many entries: a row the list holds is patched in place while it
         // still matches the state and severity asked for; only a new incident, or one that may
         // enter or leave the results, costs a read (one in flight, at most one more after it).
-        const off = api.on('incidents.changed', ({ change, incident }) => {
-          const stillMatches =
-            change !== 'opened' &&
-            (!query.state?.length || query.state.includes(incident.state)) &&
-            (!query.severity?.length || query.severity.includes(incident.severity)) &&
-            (query.active === undefined || query.active === (incident.state !== 'resolved'));
-          const next = stillMatches ? replaceRow(get().incidentList, incident) : null;
-          if (next) set({ incidentList: next });
-          else void load();
-        });
-        const offConnection = api.onConnection((state) => {
-          if (state === 'connected') void load();
-        });
+        const stop = followList(
+          api,
+          'incidents.changed',
+          ({ change, incident }) => {
+            const stillMatches =
+              change !== 'opened' &&
+              (!query.state?.length || query.state.includes(incident.state)) &&
+              (!query.severity?.length || query.severity.includes(incident.severity)) &&
+              (query.active === undefined || query.active === (incident.state !== 'resolved'));
+            const next = stillMatches ? replaceRow(get().incidentList, incident) : null;
+            if (next) set({ incidentList: next });
+            return next !== null;
+          },
+          () => void load(),
+        );
         return () => {
-          off();
-          offConnection();
+          stop();
           listGeneration++;
         };
       },

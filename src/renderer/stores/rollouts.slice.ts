@@ -1,6 +1,7 @@
 import type { CommandArgs, CommandResult, Rollout, RolloutSummary } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
+import { followList } from './follow-list';
 import { toErrorBody } from './errors';
 import { replaceRow } from './replace-row';
 import type { SliceCreator, StoreDeps } from './store.types';
@@ -91,20 +92,21 @@ export const createRolloutsSlice =
         void load();
         // A weight change is frequent: a row the list holds is patched in place (when it still
         // matches the query); only a new rollout, or one that leaves the filter, costs a reload.
-        const off = api.on('rollouts.changed', (summary) => {
-          const stillMatches =
-            (!query.state || query.state === summary.state) &&
-            (query.active === undefined || query.active === (summary.endedAt === null));
-          const next = stillMatches ? replaceRow(get().rolloutList, summary) : null;
-          if (next) set({ rolloutList: next });
-          else void load();
-        });
-        const offConnection = api.onConnection((state) => {
-          if (state === 'connected') void load();
-        });
+        const stop = followList(
+          api,
+          'rollouts.changed',
+          (summary) => {
+            const stillMatches =
+              (!query.state || query.state === summary.state) &&
+              (query.active === undefined || query.active === (summary.endedAt === null));
+            const next = stillMatches ? replaceRow(get().rolloutList, summary) : null;
+            if (next) set({ rolloutList: next });
+            return next !== null;
+          },
+          () => void load(),
+        );
         return () => {
-          off();
-          offConnection();
+          stop();
           listGeneration++;
         };
       },
@@ -120,18 +122,16 @@ export const createRolloutsSlice =
         });
         void load();
         // A running rollout's change patches its row; one that starts or ends re-reads the list.
-        const off = api.on('rollouts.changed', (summary) => {
-          const next = summary.endedAt === null ? replaceRow(get().liveRollouts, summary) : null;
-          if (next) set({ liveRollouts: next });
-          else void load();
-        });
-        const offConnection = api.onConnection((state) => {
-          if (state === 'connected') void load();
-        });
-        return () => {
-          off();
-          offConnection();
-        };
+        return followList(
+          api,
+          'rollouts.changed',
+          (summary) => {
+            const next = summary.endedAt === null ? replaceRow(get().liveRollouts, summary) : null;
+            if (next) set({ liveRollouts: next });
+            return next !== null;
+          },
+          () => void load(),
+        );
       },
 
       rollout: null,

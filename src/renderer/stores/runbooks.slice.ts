@@ -3,6 +3,7 @@ import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import { replaceRow } from './replace-row';
+import { followList } from './follow-list';
 import type { SliceCreator, StoreDeps } from './store.types';
 
 export type RunbookListResult = CommandResult<'runbooks.list'>;
@@ -252,15 +253,20 @@ export const createRunbooksSlice =
         if (!get().runHistory) set({ runHistoryState: 'loading' });
         void load();
         // A run moving a step is frequent: its row is patched in place; only a run the list does not
-        // hold yet (a new one) costs a reload.
-        const off = api.on('runs.changed', (summary) => {
-          const stillMatches = !query.state || query.state === summary.state;
-          const next = stillMatches ? replaceRow(get().runHistory, summary) : null;
-          if (next) set({ runHistory: next });
-          else void load();
-        });
+        // hold yet (a new one) costs a reload, as does a reconnect.
+        const stop = followList(
+          api,
+          'runs.changed',
+          (summary) => {
+            const stillMatches = !query.state || query.state === summary.state;
+            const next = stillMatches ? replaceRow(get().runHistory, summary) : null;
+            if (next) set({ runHistory: next });
+            return next !== null;
+          },
+          () => void load(),
+        );
         return () => {
-          off();
+          stop();
           historyGeneration++;
         };
       },
