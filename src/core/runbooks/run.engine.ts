@@ -202,8 +202,9 @@ export class RunEngine {
         ...(run.endpointId ? { endpointId: run.endpointId } : {}),
         title: `Run: ${run.runbookTitle}`.slice(0, 80),
         // POSIX bash whatever the user's shell, without their rc files (aliases, prompts and
-        // `set -e` there would change what a runbook's commands do).
-        argv: ['bash', '--noprofile', '--norc', '-i'],
+        // `set -e` there would change what a runbook's commands do); without line editing, so
+        // the terminal echoes and the wrapper around each command can stay unseen (step-exec.ts).
+        argv: ['bash', '--noprofile', '--norc', '--noediting', '-i'],
       },
       run.actor,
     );
@@ -420,6 +421,8 @@ export class RunEngine {
 
   private ask(a: Active, kind: Ask, step: StoredStep | null, message: string): Promise<Answer> {
     const run = a.run;
+    // The person may type in the run's terminal while it waits (a manual step says to).
+    a.driver?.handOver();
     run.state = kind === 'resume' ? 'paused' : 'waiting';
     run.message = message;
     if (step) {
@@ -460,6 +463,8 @@ export class RunEngine {
   private finish(a: Active, state: RunState, message: string | null): void {
     if (this.closing) return;
     const run = a.run;
+    // The terminal stays open after the run: it is the person's shell now.
+    a.driver?.handOver();
     run.state = state;
     run.message = message;
     if (state !== 'interrupted') run.endedAt = this.o.now();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TerminalHost } from '../terminal/terminal.types';
+import { quoteShellArg } from './shell-quote';
 import { CappedText } from './step-output';
 
 /**
@@ -9,14 +10,21 @@ import { CappedText } from './step-output';
  * Each command is wrapped between two private OSC sequences carrying a fresh nonce, written by
  * the shell itself (printf) just before and just after the command:
  *
- *   printf '\033]7770;fd;S;<nonce>\007'; {
+ *   printf '%s\n' '<command>'; printf '\033]7770;fd;S;<nonce>\007'; { stty echo;
  *   <command>
- *   }; printf '\033]7770;fd;E;<nonce>;%s\007' "$?"
+ *   }; __fd_status=$?; stty -echo; printf '\033]7770;fd;E;<nonce>;%s\007' "$__fd_status"
  *
- * The terminal echoes the typed line with `\033` as four printable characters, so the echo can
- * never be mistaken for a mark; only printf's output holds the real ESC byte. The nonce is new
- * for every step, so output of an earlier step (or a command printing old marks) cannot end the
- * current one. xterm ignores unknown OSC sequences, so the marks are invisible on screen.
+ * Only printf's output holds the real ESC byte, so the typed line (were it echoed, `\033` is
+ * four printable characters) can never be mistaken for a mark. The nonce is new for every step,
+ * so output of an earlier step (or a command printing old marks) cannot end the current one.
+ * xterm ignores unknown OSC sequences, so the marks are invisible on screen.
+ *
+ * The engineer sees `$ <command>` and its output, as if typed, not the wrapper: the shell runs
+ * without line editing (`bash --noediting`, so the terminal, not readline, echoes) and with echo
+ * off between commands; the wrapper prints the command, and turns echo on while it runs, so a
+ * command that asks for input shows what is typed. When the run waits for a person or ends,
+ * `handOver()` turns echo on for them; the next command first turns it off again with a short
+ * line that erases itself (`__fd_quiet`).
  */
 
 // eslint-disable-next-line no-control-regex -- the marks are made of control characters
@@ -53,6 +61,9 @@ export class TerminalDriver {
   private exitWaiters = new Set<() => void>();
   private exited = false;
   private disposed = false;
+  /** Whether the terminal echoes what is typed (off between runbook commands, see above). */
+  private echoing = true;
+  private prepared = false;
   private readonly offOutput: () => void;
   private readonly offExit: () => void;
 
@@ -74,14 +85,51 @@ export class TerminalDriver {
 
   /**
    * Prepares the shell for runbook commands and waits until it answers: no history expansion
-   * (a `!` in a quoted parameter must stay a `!`), no history file, a plain prompt.
+   * (a `!` in a quoted parameter must stay a `!`), no history file, a plain prompt, no
+   * continuation prompts (a multi-line command's lines would each print one), echo off between
+   * commands (see above), and a clean screen without this set-up line.
    */
   async ready(timeoutMs: number): Promise<boolean> {
-    return this.sync(timeoutMs, "set +H; unset HISTFILE; PS1='\\$ '; PS2='> '");
+    // Cleared only the first time: a rollback or a resume keeps what the screen shows.
+    const clear = this.prepared ? '' : "; printf '\\033[H\\033[2J\\033[3J'";
+    const ok = await this.sync(
+      timeoutMs,
+      "set +H; unset HISTFILE; PS1='\\$ '; PS2=''; " +
+        `__fd_quiet() { stty -echo 2>/dev/null; printf '\\033[1A\\r\\033[2K\\033]7770;fd;R;%s\\007' "$1"; }; ` +
+        `stty -echo 2>/dev/null${clear}`,
+    );
+    if (ok) {
+      this.prepared = true;
+      this.echoing = false;
+    }
+    return ok;
+  }
+
+  /**
+   * The terminal is the person's now (the run waits for them, or has ended): echo on, so what
+   * they type shows. The line is typed while echo is still off, so it does not show itself.
+   */
+  handOver(): void {
+    if (this.echoing || !this.alive) return;
+    this.echoing = true;
+    this.host.write(this.sessionId, "stty echo 2>/dev/null; printf '\\r'\r");
+  }
+
+  /** Echo off before a command is typed (its line then erases itself); true once the shell did it. */
+  private async echoOff(timeoutMs: number): Promise<boolean> {
+    if (!this.echoing) return true;
+    const ok = await this.syncWith(timeoutMs, (n) => `__fd_quiet ${n}\r`);
+    if (ok) this.echoing = false;
+    return ok;
   }
 
   /** Writes a line ending in a sync mark and waits for the shell to print it. */
-  async sync(timeoutMs: number, prefix = ''): Promise<boolean> {
+  sync(timeoutMs: number, prefix = ''): Promise<boolean> {
+    return this.syncWith(timeoutMs, (n) => `${prefix ? `${prefix}; ` : ''}${markCmd('R', n)}\r`);
+  }
+
+  /** Writes `line(nonce)`, which must print the R mark with that nonce, and waits for it. */
+  private async syncWith(timeoutMs: number, line: (n: string) => string): Promise<boolean> {
     if (!this.alive) return false;
     const n = nonce();
     const reached = new Promise<boolean>((resolve) => {
@@ -96,7 +144,7 @@ export class TerminalDriver {
       this.syncs.set(n, () => finish(true));
       this.exitWaiters.add(onExit);
     });
-    this.host.write(this.sessionId, `${prefix ? `${prefix}; ` : ''}${markCmd('R', n)}\r`);
+    this.host.write(this.sessionId, line(n));
     return reached;
   }
 
@@ -110,7 +158,11 @@ export class TerminalDriver {
       if (!this.alive) return false;
       this.host.write(this.sessionId, '\x03');
       await this.quiet(100, 1000 * (attempt + 1));
-      if (await this.sync(3000)) return true;
+      // The interrupted wrapper never turned echo back off: this line does (it shows, once).
+      if (await this.sync(3000, 'stty -echo 2>/dev/null')) {
+        this.echoing = false;
+        return true;
+      }
     }
     return false;
   }
@@ -136,6 +188,8 @@ export class TerminalDriver {
   async exec(command: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
     if (this.pending) throw new Error('a step is already running in this terminal');
     if (!this.alive) return { outcome: 'terminal_exited', exitCode: null, output: '' };
+    // Echo was handed to a person meanwhile: off again first, or the wrapper would show.
+    await this.echoOff(3000);
     const n = nonce();
     const output = new CappedText();
     const ended = new Promise<{ outcome: ExecOutcome; exitCode: number | null }>((resolve) => {
@@ -163,7 +217,9 @@ export class TerminalDriver {
       const body = command.replace(/\s+$/, '');
       this.host.write(
         this.sessionId,
-        `${markCmd('S', n)}; {\r${body.split('\n').join('\r')}\r}; printf '\\033]7770;fd;E;%s;%s\\007' ${n} "$?"\r`,
+        `printf '%s\\n' ${quoteShellArg(body)}; ${markCmd('S', n)}; { stty echo 2>/dev/null; ` +
+          `\r${body.split('\n').join('\r')}\r}; __fd_status=$?; stty -echo 2>/dev/null; ` +
+          `printf '\\033]7770;fd;E;%s;%s\\007' ${n} "$__fd_status"\r`,
       );
     }
     const result = await ended;
