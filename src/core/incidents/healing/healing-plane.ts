@@ -71,7 +71,12 @@ export function createHealingPlane(
     if (!executor) return;
     const ex = executor;
     const now = o.now();
-    const triggers = evaluator.tick(policies, o.fleet.all(), now, (p, e) => ex.busy(p, e));
+    // fleet.all() builds every endpoint's record (tens of ms at 10,000): not on each tick for no
+    // policy at all, the default. With none enabled there is no episode to keep either.
+    const enabled = policies.filter((p) => p.enabled);
+    const triggers = evaluator.tick(enabled, enabled.length > 0 ? o.fleet.all() : [], now, (p, e) =>
+      ex.busy(p, e),
+    );
     for (const t of triggers) {
       try {
         const decision = decide({
