@@ -7,6 +7,7 @@ import type {
   Reliability,
 } from '../../shared/contract/index';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { incidentHash } from '../../shared/incidents/incident-notifications';
 import { coalescedLoader } from './coalesced-loader';
 import { toErrorBody } from './errors';
 import { replaceRow } from './replace-row';
@@ -61,7 +62,8 @@ export interface IncidentsSlice {
   clearImport(): void;
 }
 
-export const incidentHash = (id: string): string => `#/incidents/${encodeURIComponent(id)}`;
+/** `#/incidents/<id>`: one rule for the app, the notifications and the desktop's click. */
+export { incidentHash };
 
 const severityRank: Record<IncidentSeverity, number> = { sev1: 4, sev2: 3, sev3: 2, sev4: 1 };
 

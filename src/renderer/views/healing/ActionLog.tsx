@@ -1,11 +1,10 @@
 import type { HealingActionRecord } from '../../../shared/contract/index';
 import { formatClock, formatDate } from '../../format/display-format';
 import { useFleet } from '../../stores/fleet.store';
+import { incidentHash } from '../../stores/incidents.slice';
+import { rolloutHash } from '../../stores/rollouts.slice';
+import { runHash } from '../../stores/runbooks.slice';
 import { outcomeWords } from './healing-words';
-
-const runHash = (id: string) => `#/runs/${encodeURIComponent(id)}`;
-const incidentHash = (id: string) => `#/incidents/${encodeURIComponent(id)}`;
-const rolloutHash = (id: string) => `#/rollouts/${encodeURIComponent(id)}`;
 
 /** What the policies did or held back, newest first, each with why, its trigger and where to look. */
 export function ActionLog() {

@@ -1,6 +1,7 @@
 import type { Incident } from '../../../shared/contract/index';
 import { SpinnerIcon } from '../../components/icons';
 import { HealthWord } from '../fleet/HealthWord';
+import { rolloutHash } from '../../stores/rollouts.slice';
 
 /** The endpoints the incident affects, as they were when they joined, each linking to its page. */
 export function AffectedEndpoints({ incident }: { incident: Incident }) {
@@ -39,7 +40,7 @@ export function AffectedEndpoints({ incident }: { incident: Incident }) {
         <p className="inc-rollouts">
           Rollouts live on these endpoints:{' '}
           {incident.activeRollouts.map((id) => (
-            <a key={id} className="link" href={`#/rollouts/${encodeURIComponent(id)}`}>
+            <a key={id} className="link" href={rolloutHash(id)}>
               {id}{' '}
             </a>
           ))}

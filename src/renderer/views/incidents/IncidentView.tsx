@@ -26,6 +26,7 @@ import { PostmortemTab } from './PostmortemTab';
 import { RunRecordDialog } from './RunRecordDialog';
 import { TranscriptDialog } from './TranscriptDialog';
 import type { EntryActions } from './TimelineEntryRow';
+import { incidentHash } from '../../stores/incidents.slice';
 
 /** `#/incidents/<id>`: one incident, read from the local database and followed live. */
 export function IncidentView() {
@@ -95,7 +96,7 @@ function IncidentPage({ id, tab }: { id: string; tab: 'timeline' | 'postmortem' 
   const at = (t: number | null) =>
     t === null ? '—' : `${formatDate(t)} ${formatClock(t, timeFormat, true)}`;
   const tabHash = (t: 'timeline' | 'postmortem') =>
-    `#/incidents/${encodeURIComponent(incident.id)}${t === 'postmortem' ? '?tab=postmortem' : ''}`;
+    `${incidentHash(incident.id)}${t === 'postmortem' ? '?tab=postmortem' : ''}`;
 
   return (
     <section

@@ -13,6 +13,7 @@ import { ViewHeader } from '../ViewHeader';
 import { RolloutStateBadge, VerdictBadge, WeightBar } from './RolloutBadges';
 import { rolloutStateWords, strategyWords } from './rollout-words';
 import { parseRolloutFilter, rolloutListHash, type RolloutFilter } from './rollouts-url';
+import { rolloutHash } from '../../stores/rollouts.slice';
 
 /**
  * `#/rollouts`: active and past rollouts across the fleet, newest first, from the core's SQLite
@@ -160,7 +161,7 @@ export function RolloutsView() {
             {shown.map((r) => (
               <tr key={r.id} data-testid="rollout-row" data-rollout-id={r.id} data-state={r.state}>
                 <td>
-                  <a className="link" href={`#/rollouts/${encodeURIComponent(r.id)}`}>
+                  <a className="link" href={rolloutHash(r.id)}>
                     {r.name}
                   </a>
                   <span className="muted ro-sub">{r.model}</span>

@@ -13,6 +13,7 @@ import { formatDuration, runStateWords } from './run-words';
 import { historyHash, parseHistoryFilter, type HistoryFilter } from './runbooks-url';
 import { RunbooksTabs } from './RunbooksTabs';
 import { useSlashFocus } from './use-slash-focus';
+import { runHash } from '../../stores/runbooks.slice';
 
 /** Typing is sent to the core this long after the last key, not once per key. */
 const QUERY_DEBOUNCE_MS = 250;
@@ -134,7 +135,7 @@ export function RunHistoryView() {
               return (
                 <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-state={r.state}>
                   <td className="rb-nowrap">
-                    <a className="link" href={`#/runs/${encodeURIComponent(r.id)}`}>
+                    <a className="link" href={runHash(r.id)}>
                       {formatDate(r.startedAt)} {formatClock(r.startedAt, timeFormat)}
                     </a>
                   </td>
