@@ -10,10 +10,25 @@
 // Second figure: growth of the console process's resident memory (/proc VmRSS, sampled every
 //           100 ms) from just before the run to its peak during it, in MB. baseline: the goal,
 //           100 MB; goal ratio < 1 (Freelens #1655: a pipeline without back-pressure buffers it all).
+// Third figure: the same flood with the pane moved out of view, so xterm.js parses every byte
+//           but draws nothing; baseline: @xterm/headless as above. This is the ceiling of the
+//           delivery path on this machine: drawing can only take the first figure below it. The
+//           stderr line says how many cores there are and how busy they were during the first run.
 // FLEETDECK_BENCH_TERMINAL_MB sets the file size (default 100).
 /* global document, window -- page.evaluate bodies run in Chromium */
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  appendFileSync,
+  closeSync,
+  createReadStream,
+  fsyncSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import headless from '@xterm/headless';
 import { launchChromium } from './lib/chromium.mjs';
@@ -47,6 +62,10 @@ function writeSample(path, bytes) {
     appendFileSync(path, lines.join(''));
     written += block;
   }
+  // On disk before the run: the kernel writing back this file must not compete with it.
+  const fd = openSync(path, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
   return statSync(path).size;
 }
 
@@ -78,6 +97,68 @@ async function headlessSeconds(path, cols, rows) {
   return seconds;
 }
 
+/**
+ * Runs `cat FILE; echo DONE-<marker>` in the page's terminal; resolves with the seconds from the
+ * Enter (keydown capture) to xterm having parsed the DONE line (onWriteParsed), both taken in
+ * the page on one clock.
+ */
+async function floodSeconds(page, file, marker) {
+  await page.evaluate((done) => {
+    const term = document.querySelector('[data-testid=terminal-host]').xterm;
+    const bench = (window.__bench = { t0: 0, t1: 0 });
+    const onKey = (e) => {
+      if (e.key !== 'Enter' || bench.t0) return;
+      bench.t0 = performance.now();
+      window.removeEventListener('keydown', onKey, true);
+    };
+    window.addEventListener('keydown', onKey, true);
+    const sub = term.onWriteParsed(() => {
+      const b = term.buffer.active;
+      const last = b.baseY + b.cursorY;
+      for (let y = Math.max(0, last - 3); y <= last; y++) {
+        if (b.getLine(y)?.translateToString(true) === done) {
+          bench.t1 = performance.now();
+          sub.dispose();
+          return;
+        }
+      }
+    });
+  }, `DONE-${marker}`);
+  await page.keyboard.type(`cat ${file}; echo DONE-$((${marker - 2}+2))`);
+  await page.keyboard.press('Enter');
+  const { t0, t1 } = await (
+    await page.waitForFunction(() => (window.__bench.t1 ? window.__bench : null), null, {
+      timeout: 15 * 60_000,
+      polling: 250,
+    })
+  ).jsonValue();
+  return (t1 - t0) / 1000;
+}
+
+/** CPU time of one process and of the whole machine (Linux /proc), to say how busy the cores were. */
+function cpuTimes(pid) {
+  const tick = 100; // USER_HZ
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const process = (Number(fields[11]) + Number(fields[12])) / tick;
+  const all = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const idle = (all[3] + all[4]) / tick;
+  const total = all.reduce((a, b) => a + b, 0) / tick;
+  return {
+    process,
+    idle,
+    total,
+    since(before) {
+      const elapsed = total - before.total;
+      return {
+        systemBusy: elapsed > 0 ? 1 - (idle - before.idle) / elapsed : 0,
+        systemCoreSeconds: elapsed - (idle - before.idle),
+        processCoreSeconds: process - before.process,
+      };
+    },
+  };
+}
+
 async function main() {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-cat-'));
@@ -90,28 +171,8 @@ async function main() {
     const { page } = terminal;
     const grid = await page.evaluate(() => {
       const term = document.querySelector('[data-testid=terminal-host]').xterm;
-      window.__bench = { t0: 0, t1: 0 };
-      window.addEventListener(
-        'keydown',
-        (e) => {
-          if (e.key === 'Enter' && !window.__bench.t0) window.__bench.t0 = performance.now();
-        },
-        true,
-      );
-      const sub = term.onWriteParsed(() => {
-        const b = term.buffer.active;
-        const last = b.baseY + b.cursorY;
-        for (let y = Math.max(0, last - 3); y <= last; y++) {
-          if (b.getLine(y)?.translateToString(true) === 'DONE-42') {
-            window.__bench.t1 = performance.now();
-            sub.dispose();
-            return;
-          }
-        }
-      });
       return { cols: term.cols, rows: term.rows };
     });
-    await page.keyboard.type(`cat ${file}; echo DONE-$((40+2))`);
 
     const rssBefore = rssBytes(terminal.pid);
     let rssPeak = rssBefore;
@@ -122,27 +183,38 @@ async function main() {
         /* the process is gone: the run fails below */
       }
     }, 100);
-    await page.keyboard.press('Enter');
-    const { t0, t1 } = await (
-      await page.waitForFunction(() => (window.__bench.t1 ? window.__bench : null), null, {
-        timeout: 15 * 60_000,
-        polling: 250,
-      })
-    ).jsonValue();
+    const cpuBefore = cpuTimes(terminal.pid);
+    const seconds = await floodSeconds(page, file, 42);
+    const cpu = cpuTimes(terminal.pid).since(cpuBefore);
     clearInterval(sampler);
     const rssAfter = rssBytes(terminal.pid);
-    const seconds = (t1 - t0) / 1000;
     const browserMBs = bytes / MB / seconds;
+
+    // The same flood with the pane moved out of view: xterm.js stops drawing (it pauses its
+    // renderer while its element does not intersect the viewport) but still parses every byte,
+    // so this is what PTY -> core -> WebSocket -> xterm's parser alone reaches on this machine:
+    // the ceiling that no drawing optimisation could lift the figure above.
+    await page.evaluate(() => {
+      document.querySelector('[data-testid=terminal-host]').style.transform = 'translateX(-10000px)';
+    });
+    const undrawnSeconds = await floodSeconds(page, file, 43);
+    const undrawnMBs = bytes / MB / undrawnSeconds;
 
     const headlessS = await headlessSeconds(file, grid.cols, grid.rows);
     const headlessMBs = bytes / MB / headlessS;
     figure('terminal-throughput', browserMBs, 'MB/s', headlessMBs);
+    figure('terminal-throughput-undrawn', undrawnMBs, 'MB/s', headlessMBs);
     const growthMB = (rssPeak - rssBefore) / MB;
     figure('terminal-throughput-console-rss-growth', Math.max(0, growthMB), 'MB', RSS_GOAL_MB);
     log(
       `${(bytes / MB).toFixed(1)} MB in ${seconds.toFixed(2)} s in Chromium (${grid.cols}x${grid.rows}, ` +
         `renderer ${await page.getAttribute('.terminal-pane', 'data-renderer')}); headless ${headlessS.toFixed(2)} s; ` +
         `console RSS before ${(rssBefore / MB).toFixed(0)} MB, peak ${(rssPeak / MB).toFixed(0)} MB, after ${(rssAfter / MB).toFixed(0)} MB`,
+    );
+    log(
+      `while it ran: ${cpus().length} cores ${(cpu.systemBusy * 100).toFixed(0)}% busy (${cpu.systemCoreSeconds.toFixed(1)} core-s, ` +
+        `of which the console process ${cpu.processCoreSeconds.toFixed(1)} core-s); with the pane out of view (parsed, not drawn) ` +
+        `${undrawnMBs.toFixed(1)} MB/s in ${undrawnSeconds.toFixed(2)} s`,
     );
   } finally {
     await terminal?.close();
