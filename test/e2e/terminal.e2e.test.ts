@@ -127,9 +127,25 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     await waitForLine(page, '<b id=injected>bold-x</b>');
     expect(await page.locator('#injected').count()).toBe(0);
 
+    // A double-click names the tab; the name is the core's, so it is shown over the title the
+    // program sets (below) and comes back after the reload.
+    const firstTab = `[data-testid=terminal-tab][data-session-id="${first}"]`;
+    await page.dblclick(`${firstTab} [role=tab]`);
+    await page.fill(`${firstTab} .terminal-tab-rename`, 'node-7 triage');
+    await page.keyboard.press('Enter');
+    await until('the name kept by the core', async () =>
+      (await fleet.call<TerminalSession[]>('terminal.list')).find((s) => s.id === first)?.name ===
+      'node-7 triage'
+        ? true
+        : null,
+    );
+    await page.click('[data-testid=terminal-host]');
+    await typeLine(page, "printf '\\033]0;%s\\007' program-title");
+
     // A reload: the tab comes back from terminal.list, reattaches, and the scrollback is replayed.
     await page.reload();
     await page.waitForSelector(`[data-testid=terminal-tab][data-session-id="${first}"]`);
+    expect(await page.locator(`${firstTab} .terminal-tab-text`).textContent()).toBe('node-7 triage');
     await waitForLine(page, 'fleet-42');
     await waitForLine(page, '<b id=injected>bold-x</b>');
     expect(await activeSession(page)).toBe(first);
@@ -200,6 +216,15 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
       return id !== '' && id !== first && id !== second;
     });
     await waitForPrompt(page);
+    // It keeps the name the exited one had.
+    const restarted = await activeSession(page);
+    await until('the restarted tab named like the old one', async () =>
+      (await page
+        .locator(`[data-testid=terminal-tab][data-session-id="${restarted}"] .terminal-tab-text`)
+        .textContent()) === 'node-7 triage'
+        ? true
+        : null,
+    );
     expect(await page.evaluate<string>('location.hash')).toBe(`#/terminal/${await activeSession(page)}`);
     await typeLine(page, 'echo restarted-$((4+4))');
     await waitForLine(page, 'restarted-8');

@@ -432,6 +432,14 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'a name people give a terminal',
+    up(db) {
+      // Issue 5: a renamed tab keeps its name across reloads and in the history; null for none.
+      db.exec('ALTER TABLE terminal_session ADD COLUMN name TEXT');
+    },
+  },
 ];
 
 export const latestSchemaVersion = (list: readonly Migration[] = migrations) =>

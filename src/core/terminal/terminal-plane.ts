@@ -23,6 +23,7 @@ export type TerminalCommands =
   | 'terminal.list'
   | 'terminal.attach'
   | 'terminal.resize'
+  | 'terminal.rename'
   | 'terminal.close'
   | 'terminal.history'
   | 'terminal.transcript';
@@ -209,6 +210,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       const info: TerminalSession = {
         id,
         title: args.title ?? (args.runId ? `run ${args.runId}` : endpoint ? endpoint.id : shell.name),
+        name: null,
         shell: shell.file,
         cwd,
         cols: args.cols,
@@ -336,6 +338,22 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       }
       session.resize(cols, rows);
       store.resized(id, cols, rows);
+      const info = snapshot(session);
+      bus.emit('terminal.session', info);
+      return info;
+    },
+    'terminal.rename': ({ id, name }) => {
+      const trimmed = name?.replace(/\s+/g, ' ').trim().slice(0, 80) || null;
+      const session = sessions.get(id);
+      if (!store.renamed(id, trimmed)) {
+        throw new FleetError({
+          code: 'not_found',
+          message: `There is no terminal ${id}, running or recorded.`,
+          where: 'terminal.rename',
+        });
+      }
+      if (!session) return store.get(id) as TerminalSession;
+      session.info.name = trimmed;
       const info = snapshot(session);
       bus.emit('terminal.session', info);
       return info;

@@ -4,6 +4,7 @@ import type { TerminalSession } from '../../shared/contract/terminal.schema';
 interface SessionRow {
   id: string;
   title: string;
+  name: string | null;
   shell: string;
   cwd: string;
   cols: number;
@@ -21,6 +22,7 @@ interface SessionRow {
 const toSession = (row: SessionRow): TerminalSession => ({
   id: row.id,
   title: row.title,
+  name: row.name,
   shell: row.shell,
   cwd: row.cwd,
   cols: row.cols,
@@ -43,12 +45,13 @@ export class TerminalStore {
   insert(session: TerminalSession): void {
     this.db
       .prepare(
-        `INSERT INTO terminal_session (id, title, shell, cwd, cols, rows, endpoint_id, run_id, created_at)
-         VALUES (@id, @title, @shell, @cwd, @cols, @rows, @endpointId, @runId, @createdAt)`,
+        `INSERT INTO terminal_session (id, title, name, shell, cwd, cols, rows, endpoint_id, run_id, created_at)
+         VALUES (@id, @title, @name, @shell, @cwd, @cols, @rows, @endpointId, @runId, @createdAt)`,
       )
       .run({
         id: session.id,
         title: session.title,
+        name: session.name,
         shell: session.shell,
         cwd: session.cwd,
         cols: session.cols,
@@ -57,6 +60,11 @@ export class TerminalStore {
         runId: session.runId,
         createdAt: session.createdAt,
       });
+  }
+
+  /** False when no such session was ever recorded. */
+  renamed(id: string, name: string | null): boolean {
+    return this.db.prepare('UPDATE terminal_session SET name = ? WHERE id = ?').run(name, id).changes > 0;
   }
 
   resized(id: string, cols: number, rows: number): void {

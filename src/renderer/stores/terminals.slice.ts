@@ -9,8 +9,8 @@ const FONT_SIZE_KEY = 'fleetdeck.terminal.fontSize';
 
 /**
  * Terminals (issue 5). The list of sessions is the core's (terminal.list + terminal.session
- * events), so a reload finds the same tabs; the renderer only adds what is a matter of taste:
- * the font size, a local tab name, and which exited sessions the person has put away.
+ * events), so a reload finds the same tabs with the names people gave them; the renderer only
+ * adds what is a matter of taste: the font size, and which exited sessions were put away.
  */
 export interface TerminalsSlice {
   /** Every session the core keeps, oldest first (tab order). */
@@ -21,7 +21,10 @@ export interface TerminalsSlice {
   terminalActionError: FleetErrorBody | null;
   terminalOpening: boolean;
   terminalFontSize: number;
-  /** Names given to tabs in this window, by session id. */
+  /**
+   * Names given in this window that the core has not confirmed yet (or refused: the tab keeps
+   * the name here), by session id; a confirmed name is the session's `name`.
+   */
   terminalTitles: Record<string, string>;
   /** Exited sessions whose tab was closed: the core keeps their transcript, the tab bar does not. */
   dismissedTerminals: Record<string, true>;
@@ -39,7 +42,8 @@ export interface TerminalsSlice {
   attachTerminal(id: string, handlers: TerminalStreamHandlers): Promise<TerminalStream>;
   resizeTerminal(id: string, cols: number, rows: number): void;
   setTerminalFontSize(size: number): void;
-  renameTerminal(id: string, title: string): void;
+  /** Names a session's tab (blank: back to its title); kept by the core across reloads. */
+  renameTerminal(id: string, title: string): Promise<void>;
   dismissTerminalError(): void;
 }
 
@@ -141,18 +145,17 @@ export const createTerminalsSlice =
 
     async restartTerminal(id) {
       const old = get().terminals.find((s) => s.id === id);
-      const title = get().terminalTitles[id];
+      const name = get().terminalTitles[id] ?? old?.name;
       const fresh = await get().newTerminal({
         ...(old ? { cols: old.cols, rows: old.rows } : {}),
         ...(old?.endpointId ? { endpointId: old.endpointId } : {}),
         ...(old?.runId ? { runId: old.runId } : {}),
       });
       if (!fresh) return null;
-      const titles = { ...get().terminalTitles };
-      if (title) titles[fresh.id] = title;
-      delete titles[id];
+      const { [id]: _old, ...titles } = get().terminalTitles;
       set({ terminalTitles: titles, dismissedTerminals: { ...get().dismissedTerminals, [id]: true } });
-      return fresh;
+      if (name) await get().renameTerminal(fresh.id, name);
+      return get().terminals.find((s) => s.id === fresh.id) ?? fresh;
     },
 
     async attachTerminal(id, handlers) {
@@ -179,12 +182,22 @@ export const createTerminalsSlice =
       }
     },
 
-    renameTerminal(id, title) {
-      const titles = { ...get().terminalTitles };
-      const trimmed = title.trim().slice(0, 80);
-      if (trimmed) titles[id] = trimmed;
-      else delete titles[id];
-      set({ terminalTitles: titles });
+    async renameTerminal(id, title) {
+      const trimmed = title.replace(/\s+/g, ' ').trim().slice(0, 80);
+      // Shown at once; the core's answer (or its event) replaces it.
+      set({ terminalTitles: { ...get().terminalTitles, [id]: trimmed } });
+      try {
+        const session = await api.call('terminal.rename', { id, name: trimmed || null });
+        const { [id]: shown, ...rest } = get().terminalTitles;
+        // A newer rename may have been typed meanwhile: that one stays until its own answer.
+        set({
+          terminals: upsertSession(get().terminals, session),
+          ...(shown === trimmed ? { terminalTitles: rest } : {}),
+        });
+      } catch (error) {
+        // This window keeps the name; the person learns it will not survive a reload.
+        set({ terminalActionError: toErrorBody(error) });
+      }
     },
 
     dismissTerminalError() {

@@ -29,6 +29,7 @@ import {
   terminalHistoryArgsSchema,
   terminalIdSchema,
   terminalOpenArgsSchema,
+  terminalRenameArgsSchema,
   terminalResizeArgsSchema,
   terminalSessionSchema,
   terminalTranscriptArgsSchema,
@@ -253,6 +254,11 @@ export const commands = {
   'terminal.resize': command({
     summary: "Resizes a session's PTY.",
     args: terminalResizeArgsSchema,
+    result: terminalSessionSchema,
+  }),
+  'terminal.rename': command({
+    summary: 'Names a session (its tab, and its entry in the history); a blank name takes it away.',
+    args: terminalRenameArgsSchema,
     result: terminalSessionSchema,
   }),
   'terminal.close': command({

@@ -10,7 +10,10 @@ export const terminalIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const terminalSessionSchema = z.object({
   id: terminalIdSchema,
+  /** Given at opening: the shell, the endpoint or the run. */
   title: z.string(),
+  /** The name a person gave it (tab rename), kept across reloads and in the history; null for none. */
+  name: z.string().nullable(),
   shell: z.string(),
   cwd: z.string(),
   cols: z.number().int(),
@@ -38,6 +41,14 @@ export const terminalOpenArgsSchema = z
     endpointId: z.string().min(1).optional(),
     runId: z.string().min(1).optional(),
     title: z.string().min(1).max(80).optional(),
+  })
+  .strict();
+
+export const terminalRenameArgsSchema = z
+  .object({
+    id: terminalIdSchema,
+    /** Blank or null takes the name away (the tab shows its title again). */
+    name: z.string().max(200).nullable(),
   })
   .strict();
 

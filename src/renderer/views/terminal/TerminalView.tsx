@@ -3,6 +3,7 @@ import '../../styles/sources.css';
 import '../../styles/terminal.css';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useFleet } from '../../stores/fleet.store';
+import type { TerminalSession } from '../../../shared/contract/index';
 import { useLocationHash } from '../endpoints/use-address';
 import { Dialog } from '../sources/Dialog';
 import { ViewHeader } from '../ViewHeader';
@@ -20,6 +21,12 @@ export const isNewTerminalShortcut = (e: {
 }) => e.ctrlKey && e.shiftKey && !e.altKey && !e.metaKey && e.code === 'Backquote';
 
 /** `#/terminal` and `#/terminal/<sessionId>`: shells in the fleet's context, as tabs (issue 5). */
+/** A person's name for the tab (the one just typed, else the kept one), else the program's title, else the session's. */
+function tabLabel(session: TerminalSession, typed: string | undefined, program: string | undefined): string {
+  const name = typed !== undefined ? typed : session.name;
+  return name || program || session.title;
+}
+
 export function TerminalView() {
   const [hash, writeHash] = useLocationHash();
   const wanted = terminalIdOf(hash);
@@ -50,7 +57,7 @@ export function TerminalView() {
         .filter((s) => !dismissed[s.id] || s.id === wanted)
         .map((session) => ({
           session,
-          label: titles[session.id] ?? programTitles[session.id] ?? session.title,
+          label: tabLabel(session, titles[session.id], programTitles[session.id]),
         })),
     [terminals, dismissed, wanted, titles, programTitles],
   );

@@ -19,6 +19,7 @@ const session = (id: string, over: Partial<TerminalSession> = {}): TerminalSessi
   exitedAt: null,
   transcriptBytes: 0,
   transcriptTruncated: false,
+  name: null,
   ...over,
 });
 
@@ -84,6 +85,39 @@ describe('terminals slice', () => {
       hint: 'Install node-pty.',
     });
     expect(store.getState().terminalOpening).toBe(false);
+  });
+
+  it('names a tab through the core, and keeps the name in this window when the core refuses it', async () => {
+    let refuse = false;
+    const fake = fakeApi({
+      'terminal.list': () => [session('t1')],
+      'terminal.rename': (args: { id: string; name: string | null }) => {
+        if (refuse) throw new FleetError({ code: 'unavailable', message: 'The database is read-only.' });
+        return session(args.id, { name: args.name });
+      },
+    });
+    const store = storeWith(fake);
+    await store.getState().loadTerminals();
+
+    const pending = store.getState().renameTerminal('t1', '  node-7   triage ');
+    // Shown at once, tidied as the core would.
+    expect(store.getState().terminalTitles).toEqual({ t1: 'node-7 triage' });
+    await pending;
+    expect(fake.named('terminal.rename')[0]?.args).toEqual({ id: 't1', name: 'node-7 triage' });
+    // Confirmed: the name is the session's now, nothing is left pending.
+    expect(store.getState().terminals.find((s) => s.id === 't1')?.name).toBe('node-7 triage');
+    expect(store.getState().terminalTitles).toEqual({});
+
+    // A blank name takes it away.
+    await store.getState().renameTerminal('t1', '   ');
+    expect(fake.named('terminal.rename')[1]?.args).toEqual({ id: 't1', name: null });
+    expect(store.getState().terminals.find((s) => s.id === 't1')?.name).toBeNull();
+
+    refuse = true;
+    await store.getState().renameTerminal('t1', 'kept here');
+    expect(store.getState().terminalTitles).toEqual({ t1: 'kept here' });
+    expect(store.getState().terminalActionError).toMatchObject({ code: 'unavailable' });
+    await settle();
   });
 
   it('keeps the font size within bounds', () => {
