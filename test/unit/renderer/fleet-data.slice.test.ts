@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, FleetSummary } from '../../../src/shared/contract/index';
 import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
-import { applyDelta, type FleetDeltaMessage } from '../../../src/renderer/stores/fleet-data.slice';
+import {
+  applyDelta,
+  endpointChangesBetween,
+  type FleetDeltaMessage,
+} from '../../../src/renderer/stores/fleet-data.slice';
 import { deriveRows } from '../../../src/renderer/views/endpoints/endpoint-rows';
 import { DEFAULT_TABLE_STATE, emptyFacets } from '../../../src/renderer/views/endpoints/url-state';
 
@@ -162,5 +166,28 @@ describe('applying fleet deltas in the renderer', () => {
     });
     expect(next.get('a')!.metrics.request_rate).toEqual({ value: 3, at: 5000 });
     expect(next.get('a')!.freshness).toEqual({ state: 'live', at: 4000 });
+  });
+
+  it('names the ids that may differ between two maps it made, over several deltas, and nothing else', () => {
+    const start = new Map(['a', 'b', 'c', 'd'].map((id) => [id, endpoint(id)]));
+    const row = canonicalMetricNames.map(() => 1);
+    const one = applyDelta(start, { at: 1, upserted: [endpoint('e')], removed: ['b'], metrics: {}, summary });
+    const two = applyDelta(one, {
+      at: 2,
+      upserted: [],
+      removed: [],
+      metrics: { c: row, ghost: row },
+      summary,
+      freshness: { d: ['offline', 2] },
+    });
+    expect([...endpointChangesBetween(one, two)!].sort()).toEqual(['c', 'd']);
+    const both = endpointChangesBetween(start, two)!;
+    expect([...both].sort()).toEqual(['b', 'c', 'd', 'e']);
+    // Every id not named maps to the very same record in both.
+    for (const [id, e] of two) if (!both.has(id)) expect(start.get(id)).toBe(e);
+    expect(endpointChangesBetween(two, two)!.size).toBe(0);
+    // Not made one from the other (a full load, or the wrong way round): unknown.
+    expect(endpointChangesBetween(new Map(two), two)).toBeNull();
+    expect(endpointChangesBetween(two, start)).toBeNull();
   });
 });

@@ -18,6 +18,13 @@ import {
   parseFleetParams,
 } from '../../../src/renderer/views/fleet/fleet-url';
 import regions from '../../../resources/map/regions.json';
+import type { FleetSummary } from '../../../src/shared/contract/index';
+import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
+import {
+  applyDelta,
+  endpointChangesBetween,
+  type FleetDeltaMessage,
+} from '../../../src/renderer/stores/fleet-data.slice';
 
 let n = 0;
 function endpoint(
@@ -132,6 +139,45 @@ describe('fleet-model: regions for the map', () => {
     expect(out.map((r) => r.region)).toEqual(['asia-northeast1', 'us-east-1']);
     // The same map again is the same answer, not a recount.
     expect(agg.update(fleet)).toBe(out);
+  });
+
+  it('re-counts only the ids the data slice says changed, across several deltas, and equals a full pass', () => {
+    const counted: string[] = [];
+    const agg = createRegionAggregator(regions, (older, newer) => {
+      const ids = endpointChangesBetween(older, newer);
+      counted.push(ids === null ? 'compare' : [...ids].sort().join(','));
+      return ids;
+    });
+    const list = [
+      endpoint({ region: 'us-east-1', rate: 10 }),
+      endpoint({ region: 'us-east-1', rate: 5, cluster: 'b' }),
+      endpoint({ region: 'eu-west-1', rate: 3 }),
+    ];
+    const delta = (over: Partial<FleetDeltaMessage>): FleetDeltaMessage => ({
+      at: 2,
+      upserted: [],
+      removed: [],
+      metrics: {},
+      summary: {} as FleetSummary,
+      ...over,
+    });
+    const loaded = new Map(list.map((e) => [e.id, e]));
+    const sum = (out: RegionAggregate[]) => out.map((r) => [r.region, r.worst, r.health, r.requestRate]);
+    agg.update(loaded);
+    // Two deltas land before the view updates (its chart throttle): both steps are re-counted.
+    const rates = canonicalMetricNames.map((m) => (m === 'request_rate' ? 40 : null));
+    const first = applyDelta(loaded, delta({ metrics: { [list[0]!.id]: rates } }));
+    const critical = { ...list[2]!, health: { status: 'critical' as const, reason: '', since: null } };
+    const second = applyDelta(first, delta({ upserted: [critical], removed: [list[1]!.id] }));
+    const out = agg.update(second);
+    expect(counted.at(-1)).toBe([list[0]!.id, list[1]!.id, list[2]!.id].sort().join(','));
+    expect(sum(out)).toEqual(sum(aggregateRegions(second.values(), regions)));
+    expect(out.find((r) => r.region === 'us-east-1')!.requestRate).toBe(40);
+    expect(out.find((r) => r.region === 'eu-west-1')!.worst).toBe('critical');
+    // A whole reload is not a step from the last map: the maps are compared instead.
+    const reloaded = new Map([...second].map(([id, e]) => [id, { ...e, gpus: 3 }]));
+    expect(sum(agg.update(reloaded))).toEqual(sum(aggregateRegions(reloaded.values(), regions)));
+    expect(counted.at(-1)).toBe('compare');
   });
 
   it('tells a change in health from a traffic-only resize from nothing the map would show', () => {

@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Endpoint } from '../../../shared/contract/index';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { selectTheme, useFleet } from '../../stores/fleet.store';
+import { endpointChangesBetween } from '../../stores/fleet-data.slice';
+import { FleetStoreContext, selectTheme, useFleet, type FleetStore } from '../../stores/fleet.store';
 import '../../styles/fleet.css';
 import { ViewHeader } from '../ViewHeader';
 import { FleetHeader } from './FleetHeader';
@@ -39,21 +40,50 @@ function useFleetParams(): [FleetViewParams, (next: FleetViewParams) => void] {
 /**
  * The endpoints as the charts see them: the store's map, but handed on at most once per
  * CHART_REFRESH_MS, so a burst of deltas costs one chart update, not one per delta.
+ *
+ * An external store, not state set from an effect: when the last update is older than
+ * CHART_REFRESH_MS (a settled fleet ticks every few seconds, so nearly always) the new map is
+ * handed on in the same synchronous render the delta itself causes, so a tick costs one render
+ * and one frame, not a second render task and a second layout, paint and commit a few ms later
+ * (live-tick benchmark, issue 4).
  */
+function createThrottledEndpoints(store: FleetStore) {
+  let shown = store.getState().endpoints;
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    get: () => shown,
+    subscribe(notify: () => void) {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const show = () => {
+        timer = null;
+        const newest = store.getState().endpoints;
+        if (newest === shown) return;
+        shown = newest;
+        last = performance.now();
+        notify();
+      };
+      const off = store.subscribe((s) => {
+        if (s.endpoints === shown || timer !== null) return;
+        const wait = last + CHART_REFRESH_MS - performance.now();
+        if (wait <= 0) show();
+        else timer = setTimeout(show, wait);
+      });
+      // Changed between the first render and this subscription: React reads get() again after
+      // subscribing, so taking the newest here is enough.
+      shown = store.getState().endpoints;
+      return () => {
+        off();
+        if (timer !== null) clearTimeout(timer);
+      };
+    },
+  };
+}
+
 function useThrottledEndpoints(): ReadonlyMap<string, Endpoint> {
-  const endpoints = useFleet((s) => s.endpoints);
-  const [shown, setShown] = useState(endpoints);
-  const last = useRef(0);
-  useEffect(() => {
-    if (endpoints === shown) return;
-    const wait = Math.max(0, last.current + CHART_REFRESH_MS - performance.now());
-    const timer = setTimeout(() => {
-      last.current = performance.now();
-      setShown(endpoints);
-    }, wait);
-    return () => clearTimeout(timer);
-  }, [endpoints, shown]);
-  return shown;
+  const store = useContext(FleetStoreContext);
+  if (!store) throw new Error('FleetView needs a <FleetStoreContext> above it (see main.tsx).');
+  const [throttled] = useState(() => createThrottledEndpoints(store));
+  return useSyncExternalStore(throttled.subscribe, throttled.get);
 }
 
 /** Marked when the empty state is on screen: the fleet-first-paint bench's baseline. */
@@ -118,7 +148,9 @@ function FleetPanels({
 }) {
   const endpoints = useThrottledEndpoints();
   const theme = useFleet(selectTheme);
-  const [aggregator] = useState(() => createRegionAggregator(regionPlaces as Record<string, RegionPlace>));
+  const [aggregator] = useState(() =>
+    createRegionAggregator(regionPlaces as Record<string, RegionPlace>, endpointChangesBetween),
+  );
   const regions = useMemo(() => aggregator.update(endpoints), [aggregator, endpoints]);
   const incidents = useRegionIncidents(endpoints);
   return (

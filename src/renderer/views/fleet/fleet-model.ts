@@ -267,8 +267,18 @@ const FULL_PASS_EVERY = 120;
  * the new. At 10,000 endpoints a tick changes a few hundred, and the full pass cost ~9 ms of
  * every tick (live-tick benchmark, issue 4). Same result as aggregateRegions, up to float
  * rounding in the sums, which a periodic full pass resets.
+ *
+ * `changesBetween` (the data slice's endpointChangesBetween) names the ids that may differ
+ * between two maps, so an update reads those few instead of comparing all 10,000 entries
+ * (~2.5 ms of a tick); when it answers null, or is not given, the maps are compared.
  */
-export function createRegionAggregator(places: Readonly<Record<string, RegionPlace>>) {
+export function createRegionAggregator(
+  places: Readonly<Record<string, RegionPlace>>,
+  changesBetween?: (
+    older: ReadonlyMap<string, Endpoint>,
+    newer: ReadonlyMap<string, Endpoint>,
+  ) => Iterable<string> | null,
+) {
   let last: ReadonlyMap<string, Endpoint> | null = null;
   let byRegion = new Map<string, RegionAcc>();
   let result: RegionAggregate[] = [];
@@ -281,29 +291,42 @@ export function createRegionAggregator(places: Readonly<Record<string, RegionPla
     for (const e of endpoints.values()) apply(e, 1);
   };
 
+  /** Every entry of both maps compared: for when the changed ids are not known. */
+  const compare = (before: ReadonlyMap<string, Endpoint>, endpoints: ReadonlyMap<string, Endpoint>) => {
+    let kept = 0;
+    // forEach, not for-of over entries: no [id, endpoint] pair allocated per endpoint per tick.
+    endpoints.forEach((e, id) => {
+      const old = before.get(id);
+      if (old === e) {
+        kept += 1;
+        return;
+      }
+      if (old) {
+        kept += 1;
+        apply(old, -1);
+      }
+      apply(e, 1);
+    });
+    // Some of the last endpoints are gone: take them out.
+    if (kept < before.size) for (const [id, e] of before) if (!endpoints.has(id)) apply(e, -1);
+  };
+
   return {
     update(endpoints: ReadonlyMap<string, Endpoint>): RegionAggregate[] {
       if (endpoints === last) return result;
       updates += 1;
       if (!last || updates % FULL_PASS_EVERY === 0) full(endpoints);
       else {
-        const before = last;
-        let kept = 0;
-        // forEach, not for-of over entries: no [id, endpoint] pair allocated per endpoint per tick.
-        endpoints.forEach((e, id) => {
-          const old = before.get(id);
-          if (old === e) {
-            kept += 1;
-            return;
+        const changed = changesBetween?.(last, endpoints) ?? null;
+        if (changed === null) compare(last, endpoints);
+        else
+          for (const id of changed) {
+            const old = last.get(id);
+            const e = endpoints.get(id);
+            if (old === e) continue;
+            if (old) apply(old, -1);
+            if (e) apply(e, 1);
           }
-          if (old) {
-            kept += 1;
-            apply(old, -1);
-          }
-          apply(e, 1);
-        });
-        // Some of the last endpoints are gone: take them out.
-        if (kept < last.size) for (const [id, e] of last) if (!endpoints.has(id)) apply(e, -1);
       }
       last = endpoints;
       result = regionsOf(byRegion);
