@@ -11,6 +11,7 @@ import type { ProviderFactory } from '../providers/provider';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SettingsService } from '../settings/settings.service';
 import { parseGpuPriceOverrides, parseTokenPriceOverrides } from '../../shared/fleet/price-overrides';
+import { roundMetricRows } from './delta-precision';
 import { queryEndpoints } from './endpoint-query';
 import { FleetService, type FleetDelta } from './fleet.service';
 import { InventoryCache } from './inventory.cache';
@@ -133,6 +134,7 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
         ok: list.filter((s) => s.status.state === 'ok').length,
         failing: list.filter((s) => s.status.state === 'error' || s.status.state === 'degraded').length,
       };
+      roundMetricRows(delta.metrics);
       o.bus.emit('fleet.delta', delta);
     },
   });
