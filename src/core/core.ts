@@ -90,6 +90,8 @@ export function startCore(options: CoreOptions): Core {
     startedAt: Date.now(),
   });
   const settings = new SettingsService(store.db, log);
+  // Every window (and the desktop and browser consoles at once) follows a change made in one.
+  settings.onChange((next) => bus.emit('settings.changed', next));
   const secrets = createSecretStore(
     options.dataDir,
     options.secretCipher ?? localFileCipher(options.dataDir),

@@ -239,6 +239,57 @@ describe('Embedded terminal in Chromium (console host, real PTYs)', { timeout: 2
     expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
   });
 
+  it('draws with WebGL when the GPU setting asks for it, and carries on in the DOM when the WebGL context is lost', async () => {
+    const { fleet, page, browser } = await start();
+    await page.evaluate(`location.hash = '#/terminal'`);
+    await page.click('[data-testid=terminal-empty-new]');
+    await waitForPrompt(page);
+    // "auto" on this machine: Chromium offers only a software GL (SwiftShader), so the DOM draws.
+    expect(await page.getAttribute(ACTIVE_PANE, 'data-renderer')).toBe('dom');
+    const rendererIs = (kind: string) =>
+      until(`the ${kind} renderer`, async () =>
+        (await page.getAttribute(ACTIVE_PANE, 'data-renderer')) === kind ? true : null,
+      );
+
+    // "on" takes WebGL whenever the browser offers it; the open terminal switches at once.
+    await fleet.call('settings.set', { terminalGpu: 'on' });
+    await rendererIs('webgl');
+    expect(await page.locator(`${ACTIVE_PANE} canvas`).count()).toBeGreaterThan(0);
+    await typeLine(page, 'echo gl-$((5*5))');
+    await waitForLine(page, 'gl-25');
+    await screenshot(page, 'terminal-webgl-dark');
+
+    // The GPU process restarts (or the page goes over its context cap): the context is lost.
+    // xterm.js waits a moment for it to come back, then the pane draws with the DOM instead.
+    const lost = await page.evaluate(`(() => {
+      let n = 0;
+      for (const canvas of document.querySelectorAll('${ACTIVE_PANE} canvas')) {
+        const lose = canvas.getContext('webgl2')?.getExtension('WEBGL_lose_context');
+        if (lose) { lose.loseContext(); n++; }
+      }
+      return n;
+    })()`);
+    expect(lost).toBeGreaterThan(0);
+    await rendererIs('dom');
+    // Nothing on the screen was lost, and the DOM rows really show new output.
+    await waitForLine(page, 'gl-25');
+    await typeLine(page, 'echo dom-$((6*6))');
+    await waitForLine(page, 'dom-36');
+    await until('the DOM rows drawing the output', async () =>
+      (await page.locator(`${ACTIVE_PANE} .xterm-rows`).textContent())?.includes('dom-36') ? true : null,
+    );
+
+    // "off" never uses WebGL, also for a terminal opened afterwards.
+    await fleet.call('settings.set', { terminalGpu: 'off' });
+    await page.click('[data-testid=terminal-new-tab]');
+    await until('a second tab', async () => (await page.locator('[data-testid=terminal-tab]').count()) === 2);
+    await waitForPrompt(page);
+    expect(await page.getAttribute(ACTIVE_PANE, 'data-renderer')).toBe('dom');
+    expect(await page.locator(`${ACTIVE_PANE} canvas`).count()).toBe(0);
+
+    expect(browser.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
+  });
+
   it('"Open terminal here" on an endpoint gives a shell that knows the endpoint (light theme)', async () => {
     const { fleet, page, browser } = await start({ demo: true, colorScheme: 'light' });
     const endpoints = await until('the demo fleet', async () => {

@@ -38,6 +38,10 @@ const presentation: Partial<
     label: 'Incident notifications',
     options: { on: 'On', 'do-not-disturb': 'Do not disturb' },
   },
+  terminalGpu: {
+    label: 'Terminal GPU acceleration',
+    options: { auto: 'Auto (a real GPU only)', on: 'On (WebGL whenever offered)', off: 'Off (DOM)' },
+  },
 };
 
 export function humanize(key: string): string {

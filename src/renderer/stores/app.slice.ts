@@ -37,6 +37,10 @@ export const createAppSlice =
 
     startSession() {
       const offStatus = api.on('app.status', (status) => set({ status }));
+      // A change made in another window, or through the API, shows here at once.
+      const offSettings = api.on('settings.changed', (settings) =>
+        set({ settings, settingsLoadError: null }),
+      );
       const offConnection = api.onConnection((connection) => {
         const { connection: previous, everConnected } = get();
         set({ connection, everConnected: everConnected || connection === 'connected' });
@@ -51,6 +55,7 @@ export const createAppSlice =
       void get().loadSettings();
       return () => {
         offStatus();
+        offSettings();
         offConnection();
       };
     },

@@ -545,6 +545,10 @@ export const events = {
     summary: 'A runbook run changed state or moved to another step.',
     payload: runSummarySchema,
   }),
+  'settings.changed': event({
+    summary: 'The settings changed (in any window, or through the API): all of them, as settings.get gives.',
+    payload: settingsSchema,
+  }),
   'app.status': event({
     summary: 'Database health, data directory and data freshness, sent on change and every few seconds.',
     payload: appStatusSchema,

@@ -47,6 +47,11 @@ const settingsFields = {
     .describe(
       'Desktop notifications for new and escalating incidents; do-not-disturb holds them (they stay in the timeline).',
     ),
+  terminalGpu: z
+    .enum(['auto', 'on', 'off'])
+    .describe(
+      'How terminals draw: "auto" uses WebGL on a real GPU and the DOM otherwise (a software GL is slower than the DOM); "on" uses WebGL whenever the browser offers it; "off" always draws with the DOM.',
+    ),
   incidentGroupMinutes: z
     .number()
     .int()
@@ -77,6 +82,7 @@ export const defaultSettings: Settings = {
   tokenPriceOverrides: '',
   runbooksFolder: '',
   notifications: 'on',
+  terminalGpu: 'auto',
   incidentGroupMinutes: 30,
   incidentResolveMinutes: 30,
 };

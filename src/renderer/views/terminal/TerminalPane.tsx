@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import '../../styles/terminal.css';
 import { selectTheme, useFleet } from '../../stores/fleet.store';
+import { defaultSettings } from '../../../shared/contract/index';
 import { TERMINAL_FONT_SIZES } from '../../stores/terminals.slice';
 import { TerminalConnection, type ConnectionStatus } from './terminal-connection';
 import { TerminalScreen, type RendererKind, type ScreenCommand } from './terminal-screen';
@@ -37,15 +38,16 @@ export function TerminalPane({ sessionId, active = true, onRestarted, onTitle }:
 
   const theme = useFleet(selectTheme);
   const fontSize = useFleet((s) => s.terminalFontSize);
+  const gpu = useFleet((s) => s.settings?.terminalGpu ?? defaultSettings.terminalGpu);
   const attachTerminal = useFleet((s) => s.attachTerminal);
   const resizeTerminal = useFleet((s) => s.resizeTerminal);
   const setFontSize = useFleet((s) => s.setTerminalFontSize);
   const restartTerminal = useFleet((s) => s.restartTerminal);
 
   // Callbacks change identity per render; the screen is made once per session and reads them here.
-  const latest = useRef({ onTitle, setFontSize, fontSize });
+  const latest = useRef({ onTitle, setFontSize, fontSize, gpu });
   useLayoutEffect(() => {
-    latest.current = { onTitle, setFontSize, fontSize };
+    latest.current = { onTitle, setFontSize, fontSize, gpu };
   });
 
   useEffect(() => {
@@ -61,6 +63,7 @@ export function TerminalPane({ sessionId, active = true, onRestarted, onTitle }:
     const screen = new TerminalScreen(host, {
       fontSize: latest.current.fontSize,
       theme: terminalTheme(theme),
+      gpu: latest.current.gpu,
       onInput: (data) => void connectionRef.current?.input(data),
       onResize: (cols, rows) => {
         // The stream carries it when open; otherwise the command, so the PTY is right on reattach.
@@ -96,6 +99,7 @@ export function TerminalPane({ sessionId, active = true, onRestarted, onTitle }:
 
   useEffect(() => screenRef.current?.setTheme(terminalTheme(theme)), [theme]);
   useEffect(() => screenRef.current?.setFontSize(fontSize), [fontSize]);
+  useEffect(() => screenRef.current?.setGpu(gpu), [gpu]);
   useEffect(() => {
     const screen = screenRef.current;
     if (!screen) return;

@@ -7,7 +7,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { openTerminalLink } from './terminal-links';
 import { TERMINAL_FONT_FAMILY } from './terminal-theme';
-import { releaseWebglSlot, takeWebglSlot, webgl2Supported } from './webgl-budget';
+import { releaseWebglSlot, takeWebglSlot, webglWanted, type TerminalGpu } from './webgl-budget';
 
 /** Lines kept above the screen: enough for a long `kubectl describe`, bounded in memory. */
 export const TERMINAL_SCROLLBACK = 10_000;
@@ -20,6 +20,8 @@ export type ScreenCommand = 'search' | 'copy' | 'font-bigger' | 'font-smaller' |
 export interface TerminalScreenOptions {
   fontSize: number;
   theme: ITheme;
+  /** WebGL or the DOM (the `terminalGpu` setting). */
+  gpu: TerminalGpu;
   /** Keystrokes and pastes for the PTY. */
   onInput(data: string): void;
   /** The grid changed size (after a fit). */
@@ -70,11 +72,13 @@ export class TerminalScreen {
   private disposed = false;
   private readonly observer: ResizeObserver;
   private fitFrame: number | null = null;
+  private gpu: TerminalGpu;
 
   constructor(
     private readonly host: HTMLElement,
     private readonly options: TerminalScreenOptions,
   ) {
+    this.gpu = options.gpu;
     this.term = new Terminal({
       allowProposedApi: true, // unicode.activeVersion
       fontFamily: TERMINAL_FONT_FAMILY,
@@ -161,8 +165,17 @@ export class TerminalScreen {
     }
   }
 
+  /** The `terminalGpu` setting changed: a visible terminal switches renderer at once. */
+  setGpu(gpu: TerminalGpu): void {
+    if (this.disposed || this.gpu === gpu) return;
+    this.gpu = gpu;
+    if (!this.active) return;
+    this.releaseWebgl();
+    this.attachWebgl();
+  }
+
   private attachWebgl(): void {
-    if (this.webgl || !webgl2Supported() || !takeWebglSlot()) return;
+    if (this.webgl || !webglWanted(this.gpu) || !takeWebglSlot()) return;
     try {
       const addon = new WebglAddon();
       addon.onContextLoss(() => {

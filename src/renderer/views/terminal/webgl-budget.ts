@@ -18,18 +18,16 @@ export function releaseWebglSlot(): void {
   live = Math.max(0, live - 1);
 }
 
-let supported: boolean | null = null;
+/** The `terminalGpu` setting. */
+export type TerminalGpu = 'auto' | 'on' | 'off';
+
+let probed: { available: boolean; software: boolean } | null = null;
 
 /** Software rasterisers: WebGL through them is slower than xterm's DOM renderer, not faster. */
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
 
-/**
- * Whether to draw with WebGL at all: a WebGL2 context must exist (xterm's renderer needs 2), on
- * a real GPU. Headless and GPU-less machines give a software one (SwiftShader), which the
- * terminal benches measured at a third of the DOM renderer's speed.
- */
-export function webgl2Supported(): boolean {
-  if (supported !== null) return supported;
+function probeWebgl2(): { available: boolean; software: boolean } {
+  if (probed) return probed;
   try {
     const canvas = document.createElement('canvas');
     const gl = canvas.getContext('webgl2');
@@ -40,11 +38,23 @@ export function webgl2Supported(): boolean {
           ),
         )
       : '';
-    supported = gl !== null && !SOFTWARE_GL.test(renderer);
+    probed = { available: gl !== null, software: SOFTWARE_GL.test(renderer) };
     // Hand the probe's context straight back so it does not count against the page's cap.
     gl?.getExtension('WEBGL_lose_context')?.loseContext();
   } catch {
-    supported = false;
+    probed = { available: false, software: false };
   }
-  return supported;
+  return probed;
+}
+
+/**
+ * Whether to draw with WebGL: a WebGL2 context must exist (xterm's renderer needs 2), and with
+ * "auto" it must be a real GPU. Headless and GPU-less machines give a software one
+ * (SwiftShader), which the terminal benches measured at a third of the DOM renderer's speed;
+ * "on" takes it anyway, "off" never uses WebGL.
+ */
+export function webglWanted(mode: TerminalGpu): boolean {
+  if (mode === 'off') return false;
+  const gl = probeWebgl2();
+  return gl.available && (mode === 'on' || !gl.software);
 }
