@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { routeHash } from '../../routing/routes';
+import { formatDate } from '../../format/display-format';
 import { selectTheme, useFleet } from '../../stores/fleet.store';
 import '../../styles/spend.css';
 import { ViewHeader } from '../ViewHeader';
@@ -201,7 +202,7 @@ export function SpendView() {
                     {grouping === 'version' ? 'versions' : `${grouping}s`} by spend are shown, the rest
                     summed.
                     {overview.dataFrom !== null && overview.dataFrom > overview.from
-                      ? ` Spend was first recorded at ${new Date(overview.dataFrom).toLocaleString('en-GB')}; the chart starts there.`
+                      ? ` Spend was first recorded at ${formatDate(overview.dataFrom)} ${clock(overview.dataFrom, ctx)}; the chart starts there.`
                       : ''}
                   </p>
                 </>
@@ -239,7 +240,7 @@ export function SpendView() {
               <p className="spend-method">
                 Allocated GPUs × time, accrued on every fleet tick
                 {gpus?.recordingSince
-                  ? ` since the hour of ${new Date(gpus.recordingSince).toLocaleString('en-GB')}`
+                  ? ` since the hour of ${formatDate(gpus.recordingSince)} ${clock(gpus.recordingSince, ctx)}`
                   : ''}
                 .
               </p>
