@@ -1,6 +1,7 @@
 import type { Endpoint, FleetSummary, Freshness } from '../../shared/contract/index';
 import { canonicalMetricNames } from '../../shared/fleet/metrics';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
+import { EndpointTable } from './endpoint-table';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
 
@@ -86,25 +87,26 @@ export function endpointChangesBetween(
   return ids;
 }
 
-/** Applies a delta to a map of endpoints without touching records that did not change. */
+/**
+ * Applies a delta to a map of endpoints without touching records that did not change. The
+ * answer is an EndpointTable sharing storage with `current` (which must not be written after).
+ */
 export function applyDelta(
   current: ReadonlyMap<string, Endpoint>,
   delta: FleetDeltaMessage,
-): Map<string, Endpoint> {
-  const next = new Map(current);
-  const changed: string[] = [];
-  for (const id of delta.removed) {
-    next.delete(id);
-    changed.push(id);
-  }
-  for (const e of delta.upserted) {
-    next.set(e.id, e);
-    changed.push(e.id);
-  }
+): ReadonlyMap<string, Endpoint> {
+  const table = EndpointTable.of(current);
+  const changes = new Map<string, Endpoint | null>();
+  const latest = (id: string): Endpoint | undefined => {
+    const changed = changes.get(id);
+    return changed === undefined ? table.get(id) : (changed ?? undefined);
+  };
+  for (const id of delta.removed) changes.set(id, null);
+  for (const e of delta.upserted) changes.set(e.id, e);
   const names = canonicalMetricNames;
   for (const id in delta.metrics) {
     const values = delta.metrics[id]!;
-    const e = next.get(id);
+    const e = latest(id);
     if (!e) continue;
     // Built in canonical order (as the core sends records): views read these objects for
     // 10,000 endpoints per update, and keys in many orders would mean many hidden classes and
@@ -125,21 +127,18 @@ export function applyDelta(
     const hourlyPriceUsd = spend === null || spend === undefined ? e.hourlyPriceUsd : spend;
     // Freshness is the core's verdict (its own entries below): a row may carry only the spend
     // rate Fleetdeck computes itself, which says nothing about whether the source is live.
-    next.set(id, { ...e, metrics, hourlyPriceUsd });
-    changed.push(id);
+    changes.set(id, { ...e, metrics, hourlyPriceUsd });
   }
   // The core sends freshness flips (live <-> stale, offline) compactly instead of re-sending
   // records; a new record object, so the rows, map and detail that select it see the change.
   if (delta.freshness) {
     for (const [id, [state, at]] of Object.entries(delta.freshness)) {
-      const e = next.get(id);
-      if (e) {
-        next.set(id, { ...e, freshness: { state, at } });
-        changed.push(id);
-      }
+      const e = latest(id);
+      if (e) changes.set(id, { ...e, freshness: { state, at } });
     }
   }
-  noteStep(current, next, changed);
+  const next = table.with(changes);
+  if (next !== current) noteStep(current, next, [...changes.keys()]);
   return next;
 }
 
