@@ -24,6 +24,7 @@ import {
   scanPlaceholders,
   SLUG,
   stepFields,
+  substitute,
   topLevelFields,
 } from './runbook.format';
 import { openYamlDocument, type YamlReader } from './runbook.yaml-reader';
@@ -233,6 +234,7 @@ function parseSteps(
     r.problem(node, 'steps', 'steps is empty: a runbook needs at least one step.');
   }
   const declared = params.map((p) => p.name);
+  const typeOf = new Map(params.map((p) => [p.name, p.type]));
   const steps: RunbookStep[] = [];
   const ids = new Set<string>();
   let rollbackSeen = false;
@@ -278,7 +280,7 @@ function parseSteps(
     }
 
     const check = f.has('check')
-      ? parseCheck(r, f.get('check') ?? null, `${path}.check`, declared, timeoutSeconds)
+      ? parseCheck(r, f.get('check') ?? null, `${path}.check`, typeOf, timeoutSeconds)
       : null;
 
     if (manual) {
@@ -349,14 +351,16 @@ function parseCheck(
   r: YamlReader,
   node: Node | null,
   path: string,
-  declared: string[],
+  typeOf: ReadonlyMap<string, RunbookParam['type']>,
   stepTimeout: number,
 ): RunbookCheck | null {
+  const declared = [...typeOf.keys()];
   if (node === null) {
     r.problem(node, path, `${path} is empty; write exit_code, output or metric.`);
     return null;
   }
-  if (isScalar(node) && typeof node.value === 'string') return metricCheck(r, node, path, node.value, null);
+  if (isScalar(node) && typeof node.value === 'string')
+    return metricCheck(r, node, path, node.value, null, typeOf);
   if (!isMap(node)) {
     r.problem(node, path, `${path} must be a mapping with exit_code, output or metric.`);
     return null;
@@ -405,19 +409,57 @@ function parseCheck(
   }
   const expression = r.string(valueNode, `${path}.metric`, { required: true });
   if (expression === null) return null;
-  return metricCheck(r, valueNode, `${path}.metric`, expression, timeout);
+  return metricCheck(r, valueNode, `${path}.metric`, expression, timeout, typeOf);
 }
 
+/** What a parameter of each type stands for while a templated condition is checked. */
+const SAMPLE_VALUE: Record<RunbookParam['type'], string> = {
+  integer: '1',
+  number: '1',
+  duration: '1m',
+  string: '1',
+  boolean: 'true',
+};
+
+/**
+ * A metric condition, whose value and `for` window may be parameters (the metric may not:
+ * which metric a step waits on is part of what the runbook means). A templated condition is
+ * checked here with sample values for its parameters and rendered for real with the run.
+ */
 function metricCheck(
   r: YamlReader,
   node: Node | null,
   field: string,
   expression: string,
   timeout: number | null,
+  typeOf: ReadonlyMap<string, RunbookParam['type']>,
 ): RunbookCheck | null {
-  const parsed = parseMetricCondition(expression);
+  const placeholders = scanPlaceholders(expression, false);
+  let sample = expression;
+  if (placeholders.length > 0) {
+    const problemsBefore = r.problems.length;
+    checkTemplate(r, node, field, expression, [...typeOf.keys()], false);
+    if (r.problems.length > problemsBefore) return null;
+    if (/^\s*\{\{/.test(expression)) {
+      r.problem(
+        node,
+        field,
+        `${field}: a parameter may set the value or the 'for' window of a metric condition, not the metric (write e.g. 'latency_p95 < {{ params.target }} for 2m').`,
+      );
+      return null;
+    }
+    sample = substitute(expression, (name) => SAMPLE_VALUE[typeOf.get(name) ?? 'string']);
+  }
+  const parsed = parseMetricCondition(sample);
   if (!parsed.ok) {
-    r.problem(node, field, parsed.error);
+    const types = [...new Set(placeholders.map((p) => `params.${p.name} (${typeOf.get(p.name ?? '')})`))];
+    r.problem(
+      node,
+      field,
+      placeholders.length > 0
+        ? `${parsed.error.replace(sample, expression)} With ${types.join(', ')} as a sample value the condition does not read; use a number or duration parameter where a value or a window goes.`
+        : parsed.error,
+    );
     return null;
   }
   const c = parsed.value;
@@ -429,6 +471,7 @@ function metricCheck(
     value: c.value,
     forSeconds: c.forSeconds,
     timeoutSeconds: timeout ?? c.forSeconds + METRIC_CHECK_GRACE_SECONDS,
+    ...(placeholders.length > 0 ? { templated: { timeoutGiven: timeout !== null } } : {}),
   };
 }
 

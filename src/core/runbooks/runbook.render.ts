@@ -2,11 +2,18 @@ import type { z } from 'zod';
 import type {
   renderedStepSchema,
   Runbook,
+  RunbookCheck,
   RunbookParam,
   RunbookStep,
 } from '../../shared/contract/runbook.schema';
 import { FleetError } from '../../shared/errors/fleet-error';
-import { checkParamValue, didYouMean, substitute } from './runbook.format';
+import {
+  checkParamValue,
+  didYouMean,
+  METRIC_CHECK_GRACE_SECONDS,
+  parseMetricCondition,
+  substitute,
+} from './runbook.format';
 import { quoteShellArg } from './shell-quote';
 
 /**
@@ -116,6 +123,7 @@ export function renderRunbook(
     let check = s.check;
     if (check?.kind === 'output')
       check = { ...check, matches: substitute(check.matches, (n) => escapeRegex(valueOf(n))) };
+    if (check?.kind === 'metric' && check.templated) check = renderMetricCheck(check, valueOf, s.id, where);
     return {
       idx,
       id: s.id,
@@ -131,6 +139,37 @@ export function renderRunbook(
     };
   });
   return { params, steps };
+}
+
+/** A metric condition with parameters, read again with their values (each already type-checked). */
+function renderMetricCheck(
+  check: Extract<RunbookCheck, { kind: 'metric' }>,
+  valueOf: (name: string) => string,
+  stepId: string,
+  where: string,
+): RunbookCheck {
+  const expression = substitute(check.expression, valueOf);
+  const parsed = parseMetricCondition(expression);
+  if (!parsed.ok) {
+    throw new FleetError({
+      code: 'bad_request',
+      message: `Step ${stepId}: its check reads '${expression}' with these parameters: ${parsed.error}`,
+      where,
+      hint: 'Give the parameters a number or a duration that fits the metric (seconds for latency, a percentage for error rates).',
+    });
+  }
+  const c = parsed.value;
+  return {
+    kind: 'metric',
+    expression,
+    metric: c.metric,
+    op: c.op,
+    value: c.value,
+    forSeconds: c.forSeconds,
+    timeoutSeconds: check.templated?.timeoutGiven
+      ? check.timeoutSeconds
+      : c.forSeconds + METRIC_CHECK_GRACE_SECONDS,
+  };
 }
 
 function resolve(

@@ -51,6 +51,12 @@ export const runbookCheckSchema = z.discriminatedUnion('kind', [
     value: z.number(),
     forSeconds: z.number(),
     timeoutSeconds: z.number(),
+    /**
+     * Parameters in the value or the `for` window (`latency_p95 < {{ params.target }} for 2m`):
+     * until rendered, value and forSeconds are those of sample values. A timeout not given is
+     * re-derived from the rendered window.
+     */
+    templated: z.object({ timeoutGiven: z.boolean() }).optional(),
   }),
 ]);
 export type RunbookCheck = z.infer<typeof runbookCheckSchema>;

@@ -10,7 +10,10 @@ export function checkWords(check: RunbookCheck): string {
     case 'output':
       return `output matches /${check.matches}/ within ${check.timeoutSeconds} s`;
     case 'metric':
-      return `${check.expression} (gives up after ${check.timeoutSeconds} s)`;
+      // A window set by a parameter is known once rendered; so is the timeout derived from it.
+      return check.templated && !check.templated.timeoutGiven
+        ? `${check.expression} (gives up 5 min after its window)`
+        : `${check.expression} (gives up after ${check.timeoutSeconds} s)`;
   }
 }
 
