@@ -1,8 +1,9 @@
+import { memo, useMemo } from 'react';
 import type { FleetSummary, HealthStatus, Settings } from '../../../shared/contract/index';
 import { defaultSettings } from '../../../shared/contract/index';
 import { formatMetric, formatUsd } from '../../../shared/fleet/format';
 import { formatClock } from '../../format/display-format';
-import { useFleet } from '../../stores/fleet.store';
+import { useFleet, type FleetState } from '../../stores/fleet.store';
 import { HealthWord } from './HealthWord';
 import { healthOrder } from './fleet-model';
 
@@ -45,7 +46,8 @@ export function headerFigure(kind: 'requests' | 'spendHour' | 'spendToday', valu
   return kind === 'spendHour' ? `${text}/h` : text;
 }
 
-function Figure({
+/** One figure; memoised on what it shows, so a tick re-renders only the figures that moved. */
+const Figure = memo(function Figure({
   label,
   value,
   freshness,
@@ -67,25 +69,30 @@ function Figure({
       </div>
     </div>
   );
+});
+
+/**
+ * How fresh the figures are, selected as two strings: the status poll moves `now` every few
+ * seconds, and the header re-renders only when the words it shows change.
+ */
+function useFigureFreshness(summary: FleetSummary['freshness']): FigureFreshness {
+  const of = (s: FleetState) =>
+    figureFreshness({
+      summary,
+      connected: s.connection === 'connected',
+      lastDeltaAt: s.fleetUpdatedAt,
+      now: s.status?.at ?? 0,
+      staleAfterSeconds: s.settings?.staleAfterSeconds ?? defaultSettings.staleAfterSeconds,
+      timeFormat: s.settings?.timeFormat ?? defaultSettings.timeFormat,
+    });
+  const kind = useFleet((s) => of(s).kind);
+  const label = useFleet((s) => of(s).label);
+  return useMemo(() => ({ kind, label }), [kind, label]);
 }
 
 /** The fleet in one row of figures, each saying how fresh it is. */
-export function FleetHeader({ summary }: { summary: FleetSummary }) {
-  const connected = useFleet((s) => s.connection === 'connected');
-  const lastDeltaAt = useFleet((s) => s.fleetUpdatedAt);
-  const now = useFleet((s) => s.status?.at ?? 0);
-  const staleAfterSeconds = useFleet(
-    (s) => s.settings?.staleAfterSeconds ?? defaultSettings.staleAfterSeconds,
-  );
-  const timeFormat = useFleet((s) => s.settings?.timeFormat ?? defaultSettings.timeFormat);
-  const freshness = figureFreshness({
-    summary: summary.freshness,
-    connected,
-    lastDeltaAt,
-    now,
-    staleAfterSeconds,
-    timeFormat,
-  });
+export const FleetHeader = memo(function FleetHeader({ summary }: { summary: FleetSummary }) {
+  const freshness = useFigureFreshness(summary.freshness);
   const counts = summary.endpoints;
   return (
     <section className="fleet-header" aria-label="Fleet figures" data-testid="fleet-header">
@@ -155,7 +162,7 @@ export function FleetHeader({ summary }: { summary: FleetSummary }) {
       />
     </section>
   );
-}
+});
 
 const wordOf = (status: HealthStatus) =>
   ({ ok: 'ok', warning: 'warning', critical: 'critical', unknown: 'unknown' })[status];

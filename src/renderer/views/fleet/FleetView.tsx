@@ -1,4 +1,4 @@
-import { useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Endpoint } from '../../../shared/contract/index';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { endpointChangesBetween } from '../../stores/fleet-data.slice';
@@ -85,6 +85,10 @@ function useThrottledEndpoints(): ReadonlyMap<string, Endpoint> {
   const [throttled] = useState(() => createThrottledEndpoints(store));
   return useSyncExternalStore(throttled.subscribe, throttled.get);
 }
+
+/** Re-rendered by their own store reads only, not by every delta the view re-renders for. */
+const FleetTitle = memo(ViewHeader);
+const IncidentsStrip = memo(ActiveIncidentsStrip);
 
 /** Marked when the empty state is on screen: the fleet-first-paint bench's baseline. */
 export const FLEET_EMPTY_RENDERED_MARK = 'fleetdeck:fleet-empty-rendered';
@@ -230,7 +234,7 @@ export function FleetView() {
     body = (
       <>
         <FleetHeader summary={summary} />
-        <ActiveIncidentsStrip />
+        <IncidentsStrip />
         {error ? (
           <ErrorNotice title="Could not refresh the fleet; showing the last figures" error={error}>
             <button type="button" className="button" onClick={() => void loadFleet()}>
@@ -244,7 +248,7 @@ export function FleetView() {
   }
   return (
     <div className="view fleet-view" data-testid="fleet-view" data-panel={params.panel}>
-      <ViewHeader
+      <FleetTitle
         title="Fleet"
         subtitle="Every endpoint by region and by topology; press Ctrl+K to jump anywhere"
       />
