@@ -3,6 +3,7 @@ import type { Endpoint, HealthStatus } from '../../../src/shared/contract/index'
 import {
   aggregateRegions,
   createRegionAggregator,
+  formatCount,
   incidentLine,
   incidentsByRegion,
   markChange,
@@ -342,5 +343,13 @@ describe('fleet header figures', () => {
     expect(
       figureFreshness({ ...base, lastDeltaAt: null, summary: { state: 'unknown', at: null } }).kind,
     ).toBe('none');
+  });
+});
+
+describe('fleet-model: counts in words', () => {
+  it('writes counts as toLocaleString en-US does', () => {
+    for (const n of [0, 7, 999, 1000, 10_000, 1_234_567])
+      expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+    expect(formatCount(10_000)).toBe('10,000');
   });
 });

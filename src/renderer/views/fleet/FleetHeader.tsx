@@ -5,7 +5,7 @@ import { formatMetric, formatUsd } from '../../../shared/fleet/format';
 import { formatClock } from '../../format/display-format';
 import { useFleet, type FleetState } from '../../stores/fleet.store';
 import { HealthWord } from './HealthWord';
-import { healthOrder } from './fleet-model';
+import { formatCount, healthOrder } from './fleet-model';
 
 export type FigureFreshness = { kind: 'live' | 'stale' | 'offline' | 'none'; label: string };
 
@@ -42,7 +42,7 @@ export function headerFigure(kind: 'requests' | 'spendHour' | 'spendToday', valu
       ? `${(value / 1000).toFixed(value >= 100_000 ? 0 : 1)}k req/s`
       : formatMetric('request_rate', value);
   const whole = value >= 10_000;
-  const text = whole ? `$${Math.round(value).toLocaleString('en-US')}` : formatUsd(value);
+  const text = whole ? `$${formatCount(Math.round(value))}` : formatUsd(value);
   return kind === 'spendHour' ? `${text}/h` : text;
 }
 
@@ -105,14 +105,11 @@ export const FleetHeader = memo(function FleetHeader({ summary }: { summary: Fle
         data-critical={counts.critical}
         data-unknown={counts.unknown}
       >
-        <div className="fleet-figure-label">{counts.total.toLocaleString('en-US')} endpoints</div>
+        <div className="fleet-figure-label">{formatCount(counts.total)} endpoints</div>
         <ul className="fleet-health-list">
           {healthOrder.map((status: HealthStatus) => (
             <li key={status} className={counts[status] === 0 ? 'is-zero' : undefined}>
-              <HealthWord
-                status={status}
-                label={`${counts[status].toLocaleString('en-US')} ${wordOf(status)}`}
-              />
+              <HealthWord status={status} label={`${formatCount(counts[status])} ${wordOf(status)}`} />
             </li>
           ))}
         </ul>
@@ -142,7 +139,7 @@ export const FleetHeader = memo(function FleetHeader({ summary }: { summary: Fle
       />
       <Figure
         label="GPUs in use"
-        value={summary.gpusInUse.toLocaleString('en-US')}
+        value={formatCount(summary.gpusInUse)}
         freshness={freshness}
         testId="fleet-figure-gpus"
       />

@@ -8,6 +8,7 @@ import { ensureWorldMap } from '../../charts/world-map';
 import { HealthWord } from './HealthWord';
 import { incidentHash } from '../../stores/incidents.slice';
 import {
+  formatCount,
   healthGlyph,
   healthWords,
   incidentLine,
@@ -178,7 +179,7 @@ function useShownMarks(
 const healthLine = (r: RegionAggregate) =>
   r.worst === 'ok' || r.worst === 'unknown'
     ? healthWords[r.worst]
-    : `${r.health[r.worst].toLocaleString('en-US')} ${r.worst}`;
+    : `${formatCount(r.health[r.worst])} ${r.worst}`;
 
 const crowdedEast = (r: RegionAggregate, all: RegionAggregate[]) =>
   all.some(
