@@ -463,8 +463,15 @@ export class RunEngine {
   private finish(a: Active, state: RunState, message: string | null): void {
     if (this.closing) return;
     const run = a.run;
-    // The terminal stays open after the run: it is the person's shell now.
-    a.driver?.handOver();
+    if (state === 'succeeded' && run.terminalId && a.driver && !this.o.terminals.viewed(run.terminalId)) {
+      // Done, and nobody has its terminal open (a run from the command line, or the person
+      // looked elsewhere): the shell is closed; its scrollback and transcript stay.
+      a.driver.dispose();
+      this.o.terminals.close(run.terminalId);
+    } else {
+      // Otherwise the terminal stays open: it is the person's shell now, to look into or retry.
+      a.driver?.handOver();
+    }
     run.state = state;
     run.message = message;
     if (state !== 'interrupted') run.endedAt = this.o.now();

@@ -86,6 +86,11 @@ export class PtySession {
     return this.paused;
   }
 
+  /** Whether a view (a pane in some window) is attached now. */
+  get viewed(): boolean {
+    return this.attachment !== null;
+  }
+
   /** Unacknowledged characters of the attached view (0 with none). */
   get unackedChars(): number {
     return this.attachment?.unacked ?? 0;

@@ -292,6 +292,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       set.add(listener);
       return () => set.delete(listener);
     },
+    viewed: (id) => sessions.get(id)?.viewed ?? false,
     transcriptSeq: (id) => recorder.lastSeq(id) ?? store.lastSeq(id),
     close(id) {
       const session = sessions.get(id);

@@ -26,6 +26,8 @@ export interface TerminalHost {
   /** Every chunk of output as it leaves the PTY (UTF-8 decoded), whether or not a client is attached. */
   onOutput(id: string, listener: (data: string) => void): () => void;
   onExit(id: string, listener: (session: TerminalSession) => void): () => void;
+  /** Whether a pane shows the session now (false for an unknown or exited one). */
+  viewed(id: string): boolean;
   /** The seq of the last transcript chunk written for the session (-1 before any), to bracket a step. */
   transcriptSeq(id: string): number;
   close(id: string): void;

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run, RunbookSummary, RunSummary } from '../../../src/shared/contract/runbook.schema';
+import type { TerminalSession } from '../../../src/shared/contract/terminal.schema';
+import { until } from '../../support/until';
 import { startRunCore, type RunCore } from './run-harness';
 
 // Real core: SQLite on a fresh data dir, real PTYs running bash, the command registry with
@@ -160,6 +162,37 @@ describe('runbook runs in a real terminal', () => {
     expect(done.state).toBe('succeeded');
     expect(done.steps[2]).toMatchObject({ state: 'succeeded', confirmedBy: 'tester' });
     expect(done.steps[2]!.endedAt).toBeGreaterThanOrEqual(done.steps[2]!.startedAt!);
+  });
+
+  it('closes the shell of a run that succeeded with nobody watching, and leaves it to a person who is', async () => {
+    const terminalOf = async (id: string) =>
+      (await h.call<TerminalSession[]>('terminal.list', {})).find((s) => s.id === id);
+
+    // From the command line, say: nobody has the run's terminal open when it ends.
+    const unwatched = await start('quoting', { vars: { value: 'unwatched' } });
+    expect((await ended(unwatched.id)).state).toBe('succeeded');
+    await until('the unwatched run terminal closed', async () =>
+      (await terminalOf(unwatched.terminalId!))?.state !== 'running' ? true : null,
+    );
+    // Its transcript stays, to read later.
+    const transcript = await h.call<{ chunks: Array<{ data: string }> }>('terminal.transcript', {
+      id: unwatched.terminalId!,
+      limit: 5000,
+    });
+    expect(transcript.chunks.map((c) => c.data).join('')).toContain('[unwatched]');
+
+    // A person watches this one (a pane attached to its terminal) when it ends.
+    const run = await start('confirm-flow', { vars: { marker: join(h.dir, 'watched-marker') } });
+    await h.waitRun(run.id, 'the confirmation', (r) => r.steps[1]!.state === 'waiting_confirm');
+    const { attachToken } = await h.call<{ attachToken: string }>('terminal.attach', { id: run.terminalId! });
+    const view = h.core.terminalStreams.connect(run.terminalId!, attachToken, { send() {}, end() {} });
+    expect(view.ok).toBe(true);
+    await h.call('runs.control', { id: run.id, action: 'confirm' });
+    await h.waitRun(run.id, 'the manual step', (r) => r.steps[2]!.state === 'waiting_manual');
+    await h.call('runs.control', { id: run.id, action: 'done' });
+    expect((await ended(run.id)).state).toBe('succeeded');
+    expect((await terminalOf(run.terminalId!))?.state).toBe('running');
+    if (view.ok) view.connection.detach();
   });
 
   it('refuses destructive steps in a read-only run', async () => {
