@@ -8,8 +8,9 @@
 //           settle; that is warm-up, not the steady state an on-call engineer sits in front of).
 //           Capped at SETTLE_CAP_S; past the cap it measures anyway and says so.
 // value:    Chromium's own performance timeline (CDP tracing, `devtools.timeline` + `toplevel`):
-//           the main thread's top-level tasks (CrRendererMain `RunTask`) between one
-//           `fleet.delta`'s arrival and the next, summed per tick: everything a tick costs -
+//           the main thread's top-level tasks (CrRendererMain `RunTask`) from the one that
+//           delivers a `fleet.delta` up to the one that delivers the next (each task in exactly
+//           one tick), summed per tick: everything a tick costs -
 //           WebSocket message, JSON parse, applyFleetDelta, React, the throttled chart update,
 //           paint - and, honestly, whatever else the page did in that window (status polls,
 //           timers). The median over TICKS ticks, so one tick that met a GC or a status poll
@@ -22,9 +23,11 @@
 //           message task alone (parse + apply + React); the mean and the longest task.
 /* global document, window -- page bodies run in Chromium */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { launchChromium } from './lib/chromium.mjs';
+import { cpuTimes } from './lib/cpu-times.mjs';
 import { ensureBuilt, spawnAndWait, stop } from './lib/processes.mjs';
 
 const SCALE = Number(process.env.FLEETDECK_BENCH_SCALE ?? 10_000);
@@ -62,6 +65,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetdeck-bench-tick-'));
   const browser = await launchChromium();
   let child;
+  let stopEvents = () => {};
   try {
     const started = await spawnAndWait(
       [
@@ -81,28 +85,54 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(markDeltas, MARK);
 
-    /** Every delta the page received: its size and what it carried. */
+    /**
+     * Every delta the console sent: its size and what it carried. Read from a socket of the
+     * bench's own on the same event stream, not by watching the page's socket through DevTools,
+     * which would have the page's main thread copy every frame into a protocol message.
+     */
     const deltas = [];
     let waiters = [];
-    page.on('websocket', (socket) =>
-      socket.on('framereceived', ({ payload }) => {
-        const text = typeof payload === 'string' ? payload : payload.toString();
-        if (!text.startsWith('{"event":"fleet.delta"')) return;
-        let records = -1;
-        let metricRows = -1;
-        let freshness = -1;
-        try {
-          const { payload: delta } = JSON.parse(text);
-          records = delta.upserted.length;
-          metricRows = Object.keys(delta.metrics).length;
-          freshness = Object.keys(delta.freshness ?? {}).length;
-        } catch {
-          /* counted with -1: unparsed */
-        }
-        deltas.push({ at: Date.now(), bytes: text.length, records, metricRows, freshness });
-        for (const w of waiters) w();
-      }),
-    );
+    const consoleUrl = new URL(started.url);
+    let stopping = false;
+    const onDelta = (data) => {
+      const text = data.toString();
+      if (!text.startsWith('{"event":"fleet.delta"')) return;
+      let records = -1;
+      let metricRows = -1;
+      let freshness = -1;
+      try {
+        const { payload: delta } = JSON.parse(text);
+        records = delta.upserted.length;
+        metricRows = Object.keys(delta.metrics).length;
+        freshness = Object.keys(delta.freshness ?? {}).length;
+      } catch {
+        /* counted with -1: unparsed */
+      }
+      deltas.push({ at: Date.now(), bytes: text.length, records, metricRows, freshness });
+      for (const w of waiters) w();
+    };
+    const connect = () =>
+      new Promise((open, fail) => {
+        const stream = new WebSocket(`ws://${consoleUrl.host}/api/v1/events`, {
+          headers: {
+            authorization: `Bearer ${consoleUrl.searchParams.get('token')}`,
+            origin: consoleUrl.origin,
+          },
+        });
+        stopEvents = () => {
+          stopping = true;
+          stream.terminate();
+        };
+        stream.once('open', open);
+        stream.once('error', fail);
+        stream.on('message', onDelta);
+        // While 10,000 endpoints first arrive, parsing their multi-MB deltas here can leave the
+        // console's send buffer full, and it drops slow clients (1013): take the stream again.
+        stream.on('close', (code) => {
+          if (!stopping) setTimeout(() => void connect().catch(() => {}), code === 1013 ? 200 : 1000);
+        });
+      });
+    await connect();
     const nextDeltas = (n, timeoutMs = 120_000) =>
       new Promise((done, fail) => {
         const target = deltas.length + n;
@@ -156,6 +186,7 @@ async function main() {
 
     // Start on a tick boundary, so the window holds whole ticks.
     await nextDeltas(1);
+    const cpuBefore = cpuTimes(child.pid);
     await browser.startTracing(page, {
       categories: [
         'devtools.timeline',
@@ -166,6 +197,7 @@ async function main() {
     });
     // TICKS + 1 arrivals bound TICKS whole ticks.
     await nextDeltas(TICKS + 1, 60_000 + TICKS * 30_000);
+    const cpu = cpuTimes(child.pid).since(cpuBefore);
     // Let the page finish the task that marked the last arrival.
     await page.evaluate(() => new Promise((done) => setTimeout(done, 50)));
     const trace = JSON.parse((await browser.stopTracing()).toString());
@@ -191,23 +223,27 @@ async function main() {
     // Thread time (`tdur`) is what the main thread actually ran; wall time (`dur`) also holds
     // the time it waited for a core, which on a shared machine can be most of it.
     const cpuOf = (t) => t.tdur ?? t.dur;
+    // A tick runs from the task that delivers its delta (the mark is set inside it) up to the
+    // task that delivers the next one, so every task is counted in exactly one tick. (Windows
+    // bounded by the marks themselves counted each message task twice: in its own tick, and in
+    // the tick before, which it overlapped because it starts before its mark.)
+    const carrierOf = (ts) => tasks.find((t) => t.ts <= ts && t.ts + t.dur >= ts);
+    const starts = arrivals.map((a) => carrierOf(a.ts)?.ts ?? a.ts);
     for (let i = 0; i + 1 < arrivals.length; i++) {
-      const from = arrivals[i].ts;
-      const to = arrivals[i + 1].ts;
-      const inTick = tasks.filter((t) => t.ts + t.dur > from && t.ts < to);
+      const inTick = tasks.filter((t) => t.ts >= starts[i] && t.ts < starts[i + 1]);
       perTick.push(inTick.reduce((sum, t) => sum + t.dur, 0) / 1000);
       perTickCpu.push(inTick.reduce((sum, t) => sum + cpuOf(t), 0) / 1000);
-      const carrier = inTick.find((t) => t.ts <= from && t.ts + t.dur >= from);
+      const carrier = carrierOf(arrivals[i].ts);
       messageTask.push((carrier ? cpuOf(carrier) : 0) / 1000);
     }
-    const windowTasks = tasks.filter((t) => t.ts >= arrivals[0].ts && t.ts < arrivals.at(-1).ts);
+    const windowTasks = tasks.filter((t) => t.ts >= starts[0] && t.ts < starts.at(-1));
     const longest = Math.max(0, ...windowTasks.map((t) => t.dur)) / 1000;
     const over50 = windowTasks.filter((t) => t.dur > 50_000).length;
     // Where the time went, inclusive (events nest), for whoever chases it.
     const inside = new Map();
     for (const e of events) {
       if (e.ph !== 'X' || e.name === 'RunTask' || `${e.pid}:${e.tid}` !== pageThread) continue;
-      if (e.ts < arrivals[0].ts || e.ts >= arrivals.at(-1).ts) continue;
+      if (e.ts < starts[0] || e.ts >= starts.at(-1)) continue;
       inside.set(e.name, (inside.get(e.name) ?? 0) + (e.dur ?? 0));
     }
     const top = [...inside.entries()]
@@ -219,7 +255,7 @@ async function main() {
     const calls = new Map();
     for (const e of events) {
       if (e.ph !== 'X' || e.name !== 'FunctionCall' || `${e.pid}:${e.tid}` !== pageThread) continue;
-      if (e.ts < arrivals[0].ts || e.ts >= arrivals.at(-1).ts) continue;
+      if (e.ts < starts[0] || e.ts >= starts.at(-1)) continue;
       const d = e.args?.data ?? {};
       const where = `${d.functionName || '(anonymous)'} @ ${String(d.url ?? '')
         .split('/')
@@ -263,7 +299,12 @@ async function main() {
         `inclusive ms by event: ${top}`,
     );
     log(`JavaScript entry points (thread time over the window): ${topCalls}`);
+    log(
+      `while traced: ${cpus().length} cores ${(cpu.systemBusy * 100).toFixed(0)}% busy; the console (the ${SCALE}-endpoint ` +
+        `simulator and the data plane) used ${cpu.processCoreSeconds.toFixed(1)} of ${cpu.systemCoreSeconds.toFixed(1)} busy core-seconds`,
+    );
   } finally {
+    stopEvents();
     await browser.close();
     if (child) await stop(child);
     rmSync(dataDir, { recursive: true, force: true });

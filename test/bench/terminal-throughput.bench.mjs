@@ -23,7 +23,6 @@ import {
   fsyncSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -33,6 +32,7 @@ import { join } from 'node:path';
 import headless from '@xterm/headless';
 import { launchChromium } from './lib/chromium.mjs';
 import { ensureBuilt } from './lib/processes.mjs';
+import { cpuTimes } from './lib/cpu-times.mjs';
 import { figure, openTerminalPage, rssBytes } from './lib/terminal-page.mjs';
 
 const MB = 1024 * 1024;
@@ -133,30 +133,6 @@ async function floodSeconds(page, file, marker) {
     })
   ).jsonValue();
   return (t1 - t0) / 1000;
-}
-
-/** CPU time of one process and of the whole machine (Linux /proc), to say how busy the cores were. */
-function cpuTimes(pid) {
-  const tick = 100; // USER_HZ
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const process = (Number(fields[11]) + Number(fields[12])) / tick;
-  const all = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const idle = (all[3] + all[4]) / tick;
-  const total = all.reduce((a, b) => a + b, 0) / tick;
-  return {
-    process,
-    idle,
-    total,
-    since(before) {
-      const elapsed = total - before.total;
-      return {
-        systemBusy: elapsed > 0 ? 1 - (idle - before.idle) / elapsed : 0,
-        systemCoreSeconds: elapsed - (idle - before.idle),
-        processCoreSeconds: process - before.process,
-      };
-    },
-  };
 }
 
 async function main() {
