@@ -7,7 +7,7 @@ import type {
   HealingPolicy,
 } from '../../src/shared/contract/index';
 import { openBrowser, screenshot } from './support/chromium';
-import { ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
+import { demoKubectl, ensureBuilt, startConsole, type RunningConsole } from './support/console-host';
 import { until } from '../support/until';
 
 /**
@@ -199,6 +199,9 @@ describe('Self-healing actions in Chromium (demo fleet)', { timeout: 420_000 }, 
     await page.click('[data-testid=policy-save]');
     await page.waitForSelector('[data-testid=policy-row][data-policy=scale-out-on-latency]');
 
+    // The fault: one replica and three times the traffic push p95 far past 12 s at any hour (the
+    // demo's traffic follows the day; a surge alone on three replicas is not enough at night).
+    demoKubectl(fleet, 'prod-us-east', '-n', 'llm', 'scale', 'deployment/llama-8b-chat', '--replicas=1');
     await fleet.call('demo.fault', { kind: 'traffic_surge', target: ENDPOINT, durationS: 3600 });
     const proposed = await until(
       'the policy to propose scale-out',

@@ -32,6 +32,11 @@ export interface RunEngineOptions {
   metricPollMs?: number;
   /** How long a new run terminal may take to answer (its PTY starts once the login env is known). */
   terminalReadyMs?: number;
+  /**
+   * After a run succeeds with nobody viewing its terminal, how long a view has to attach (a run
+   * page opening just after a quick run) before the shell is closed (default 5 s).
+   */
+  unviewedShellGraceMs?: number;
 }
 
 export interface StartRunInput {
@@ -52,6 +57,7 @@ export interface StartRunInput {
 export class RunEngine {
   private readonly active = new Map<string, Active>();
   private closing = false;
+  private readonly shellTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly o: RunEngineOptions) {}
 
@@ -138,6 +144,8 @@ export class RunEngine {
       this.emit(a.run);
     }
     this.closing = true;
+    for (const timer of this.shellTimers) clearTimeout(timer);
+    this.shellTimers.clear();
     for (const a of loops) {
       // The driver first: a command in flight ends as 'terminal_exited' without a Ctrl-C (the
       // terminal service hangs the shell up next); then metric waits and questions end.
@@ -463,20 +471,31 @@ export class RunEngine {
   private finish(a: Active, state: RunState, message: string | null): void {
     if (this.closing) return;
     const run = a.run;
-    if (state === 'succeeded' && run.terminalId && a.driver && !this.o.terminals.viewed(run.terminalId)) {
-      // Done, and nobody has its terminal open (a run from the command line, or the person
-      // looked elsewhere): the shell is closed; its scrollback and transcript stay.
-      a.driver.dispose();
-      this.o.terminals.close(run.terminalId);
-    } else {
-      // Otherwise the terminal stays open: it is the person's shell now, to look into or retry.
-      a.driver?.handOver();
-    }
+    // The terminal stays open: it is the person's shell now, to look into or retry.
+    a.driver?.handOver();
+    if (state === 'succeeded' && run.terminalId) this.closeIfUnviewed(run.terminalId);
     run.state = state;
     run.message = message;
     if (state !== 'interrupted') run.endedAt = this.o.now();
     if (state === 'succeeded') run.currentStep = run.stepCount;
     this.save(run);
+  }
+
+  /**
+   * A run that succeeded with nobody viewing its terminal (one from the command line, or the
+   * person looked elsewhere) has its shell closed after a short grace; its scrollback and
+   * transcript stay. A view that attaches meanwhile (the run page opening after a quick run)
+   * keeps it.
+   */
+  private closeIfUnviewed(terminalId: string): void {
+    if (this.o.terminals.viewed(terminalId)) return;
+    const timer = setTimeout(() => {
+      this.shellTimers.delete(timer);
+      if (this.closing || this.o.terminals.viewed(terminalId)) return;
+      if (this.o.terminals.get(terminalId)?.state === 'running') this.o.terminals.close(terminalId);
+    }, this.o.unviewedShellGraceMs ?? 5_000);
+    timer.unref();
+    this.shellTimers.add(timer);
   }
 
   private saveStep(run: StoredRun, step: StoredStep): void {

@@ -165,6 +165,8 @@ export const createTerminalsSlice =
     },
 
     resizeTerminal(id, cols, rows) {
+      // An exited shell has no PTY to size (the core would answer 409).
+      if (get().terminals.find((s) => s.id === id)?.state === 'exited') return;
       api.call('terminal.resize', { id, cols, rows }).then(
         (session) => set({ terminals: upsertSession(get().terminals, session) }),
         // A resize racing the session's end is not worth a banner; the exit frame says what happened.
