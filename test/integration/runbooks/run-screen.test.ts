@@ -60,11 +60,12 @@ describe("a run's terminal shows the commands, not the machinery around them", (
       await h.call('runs.control', { id: run.id, action: 'done' });
       await h.waitRun(run.id, 'the end', (r) => r.state === 'succeeded');
 
-      const lines = await until('the last command on screen', async () => {
-        const l = await screen.lines();
-        return l.includes('created') ? l : null;
-      });
       const prompt = process.getuid?.() === 0 ? '#' : '$';
+      // The prompt comes back a moment after the last output: wait for both, not the output alone.
+      const lines = await until('the last command on screen, then the prompt', async () => {
+        const l = await screen.lines();
+        return l.includes('created') && l.at(-1) === prompt ? l : null;
+      });
       expect(lines).toEqual([
         `${prompt} echo looking`,
         'looking',
