@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Endpoint } from '../../shared/contract/fleet.schema';
-import type { TerminalSession } from '../../shared/contract/terminal.schema';
+import { tidyTerminalName, type TerminalSession } from '../../shared/contract/terminal.schema';
 import { TERMINAL_CLOSE } from '../../shared/api/terminal-stream';
 import { FleetError } from '../../shared/errors/fleet-error';
 import type { HandlerGroup } from '../commands/registry';
@@ -344,7 +344,7 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
       return info;
     },
     'terminal.rename': ({ id, name }) => {
-      const trimmed = name?.replace(/\s+/g, ' ').trim().slice(0, 80) || null;
+      const trimmed = tidyTerminalName(name ?? '') || null;
       const session = sessions.get(id);
       if (!store.renamed(id, trimmed)) {
         throw new FleetError({

@@ -1,5 +1,6 @@
 import type { TerminalStream, TerminalStreamHandlers } from '../../shared/api/terminal-stream';
 import type { CommandArgs, TerminalSession } from '../../shared/contract/index';
+import { tidyTerminalName } from '../../shared/contract/terminal.schema';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { toErrorBody } from './errors';
 import type { SliceCreator, StoreDeps } from './store.types';
@@ -185,7 +186,7 @@ export const createTerminalsSlice =
     },
 
     async renameTerminal(id, title) {
-      const trimmed = title.replace(/\s+/g, ' ').trim().slice(0, 80);
+      const trimmed = tidyTerminalName(title);
       // Shown at once; the core's answer (or its event) replaces it.
       set({ terminalTitles: { ...get().terminalTitles, [id]: trimmed } });
       try {

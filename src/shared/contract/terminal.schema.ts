@@ -44,6 +44,9 @@ export const terminalOpenArgsSchema = z
   })
   .strict();
 
+/** A tab name as kept: whitespace runs as one space, trimmed, at most 80 characters; '' for none. */
+export const tidyTerminalName = (name: string): string => name.replace(/\s+/g, ' ').trim().slice(0, 80);
+
 export const terminalRenameArgsSchema = z
   .object({
     id: terminalIdSchema,
