@@ -96,25 +96,49 @@ describe('applying fleet deltas in the renderer', () => {
     expect(kept.get('a')!.hourlyPriceUsd).toBe(3.5);
   });
 
-  it('keeps metrics in canonical order whatever order the record had them in', () => {
+  it('keeps the last figure of a metric a row does not carry, across rows, and serialises as the plain record', () => {
     const current = new Map([
       [
         'a',
         endpoint('a', { metrics: { spend_per_hour: { value: 1, at: 0 }, latency_p95: { value: 1, at: 0 } } }),
       ],
     ]);
-    const values = canonicalMetricNames.map((m) => (m === 'request_rate' ? 4 : null));
-    const next = applyDelta(current, {
+    const row = (values: Partial<Record<string, number>>) =>
+      canonicalMetricNames.map((m) => values[m] ?? null);
+    const first = applyDelta(current, {
       at: 1000,
       upserted: [],
       removed: [],
-      metrics: { a: values },
+      metrics: { a: row({ request_rate: 4 }) },
       summary,
     });
-    expect(Object.keys(next.get('a')!.metrics)).toEqual(
-      canonicalMetricNames.filter((m) => ['request_rate', 'latency_p95', 'spend_per_hour'].includes(m)),
+    // Carried over from the plain record the full load gave.
+    expect(first.get('a')!.metrics.latency_p95).toEqual({ value: 1, at: 0 });
+    expect(first.get('a')!.metrics.request_rate).toEqual({ value: 4, at: 1000 });
+    expect(first.get('a')!.metrics.ttft_p95).toBeUndefined();
+    const second = applyDelta(first, {
+      at: 2000,
+      upserted: [],
+      removed: [],
+      metrics: { a: row({ latency_p95: 2 }) },
+      summary,
+    });
+    // Carried over from the previous row, with the time it was sampled.
+    const m = second.get('a')!.metrics;
+    expect(m.request_rate).toEqual({ value: 4, at: 1000 });
+    expect(m.latency_p95).toEqual({ value: 2, at: 2000 });
+    expect(m.spend_per_hour).toEqual({ value: 1, at: 0 });
+    // The previous record is untouched.
+    expect(first.get('a')!.metrics.latency_p95).toEqual({ value: 1, at: 0 });
+    // Whatever serialises an endpoint gets the contract's plain record, in canonical order.
+    expect(JSON.parse(JSON.stringify(second.get('a')!)).metrics).toEqual({
+      request_rate: { value: 4, at: 1000 },
+      latency_p95: { value: 2, at: 2000 },
+      spend_per_hour: { value: 1, at: 0 },
+    });
+    expect(Object.keys(JSON.parse(JSON.stringify(m)))).toEqual(
+      canonicalMetricNames.filter((n) => ['request_rate', 'latency_p95', 'spend_per_hour'].includes(n)),
     );
-    expect(next.get('a')!.metrics.latency_p95).toEqual({ value: 1, at: 0 });
   });
 
   it("applies compact freshness entries to those endpoints only, and the table's rows follow", () => {

@@ -180,4 +180,38 @@ describe('http transport: events socket', () => {
       payload: status,
     });
   });
+
+  it('passes a fleet delta whose metric rows hold numbers and nulls, as the same rows, and drops one that does not', () => {
+    const summary = {
+      endpoints: { total: 1, ok: 1, warning: 0, critical: 0, unknown: 0 },
+      requestRate: 1,
+      latencyP95: null,
+      errorRate: 0,
+      gpusInUse: 0,
+      spendPerHour: 0,
+      spendToday: 0,
+      freshness: { state: 'live', at: 1 },
+      sources: { total: 1, ok: 1, failing: 0 },
+    };
+    const frame = (metrics: unknown) =>
+      JSON.stringify({
+        event: 'fleet.delta',
+        payload: { at: 5, upserted: [], removed: [], metrics, summary },
+      });
+    const good = parseEventFrame(frame({ 'c:ns:a': [1.5, null, 0], 'c:ns:b': [] }));
+    expect(good?.event).toBe('fleet.delta');
+    expect((good?.payload as { metrics: unknown }).metrics).toEqual({
+      'c:ns:a': [1.5, null, 0],
+      'c:ns:b': [],
+    });
+    // Each of these breaks the contract's rows and must never reach the store.
+    for (const metrics of [
+      { 'c:ns:a': [1, '2'] },
+      { 'c:ns:a': 3 },
+      [[1, 2]],
+      null,
+      { 'c:ns:a': [{ value: 1 }] },
+    ])
+      expect(parseEventFrame(frame(metrics)), JSON.stringify(metrics)).toBeNull();
+  });
 });
