@@ -99,6 +99,7 @@ describe('fleet view (e2e)', () => {
     await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]', { timeout: 30_000 });
     expect(new URL(page.url()).hash).toBe('#/fleet');
 
+    const list0Regions = [...new Set((await allEndpoints(fleet)).map((e) => e.region))];
     await eventually(async () => {
       const list = await allEndpoints(fleet!);
       const expected: Record<string, Counts> = {};
@@ -112,6 +113,73 @@ describe('fleet view (e2e)', () => {
       expect(Number(header.ok)).toBe(all.ok);
     });
     await screenshot(page, 'fleet-map');
+
+    // The world and the live regions are two charts on top of each other; zooming the map
+    // (the upper one takes the mouse) must move the world beneath to the same view.
+    const chart = page.getByTestId('fleet-map-chart');
+    const area = (await chart.boundingBox())!;
+    await page.mouse.move(area.x + area.width * 0.45, area.y + area.height * 0.35);
+    await page.mouse.wheel(0, -400);
+    await eventually(async () => {
+      const view = JSON.parse((await chart.getAttribute('data-view'))!) as {
+        zoom: number;
+        center?: number[];
+      };
+      expect(view.zoom).toBeGreaterThan(1);
+      expect(view.center).toHaveLength(2);
+      expect(await page.getByTestId('fleet-map').getAttribute('data-world-view')).toBe(
+        await chart.getAttribute('data-view'),
+      );
+    });
+    await screenshot(page, 'fleet-map-zoomed');
+
+    // A region's symbol, found on the regions layer's own canvas (ECharts gives each zlevel
+    // one): hovering it gives the region's figures, clicking it lists its endpoints.
+    const symbol = await page.$$eval('[data-testid=fleet-map-chart] canvas', (elements) => {
+      /** What this needs of a canvas (the test's TypeScript has no DOM types). */
+      interface Canvas {
+        width: number;
+        height: number;
+        getContext(
+          kind: '2d',
+          options: { willReadFrequently: boolean },
+        ): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        } | null;
+        getBoundingClientRect(): { left: number; top: number; width: number };
+      }
+      for (const canvas of elements as unknown as Canvas[]) {
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        if (!ctx || canvas.width === 0) continue;
+        const { width, height } = canvas;
+        const { data } = ctx.getImageData(0, 0, width, height);
+        // The first strongly green (health ok) pixel from the top is a symbol's top edge.
+        for (let y = 0; y < height; y++)
+          for (let x = 0; x < width; x++) {
+            const i = (y * width + x) * 4;
+            const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+            if (a > 180 && g > r + 60 && g > b + 30) {
+              const box = canvas.getBoundingClientRect();
+              const scale = box.width / width;
+              return { x: box.left + x * scale, y: box.top + (y + 6) * scale };
+            }
+          }
+      }
+      return null;
+    });
+    expect(symbol).not.toBeNull();
+    await page.mouse.move(symbol!.x, symbol!.y);
+    await page.waitForSelector('.fleet-tip', { timeout: 10_000 });
+    const tip = (await page.locator('.fleet-tip').first().innerText()).replace(/\s+/g, ' ');
+    const region = list0Regions.find((r) => tip.includes(r));
+    expect(region, tip).toBeDefined();
+    expect(tip).toContain('Click to list its endpoints');
+    await screenshot(page, 'fleet-map-tooltip');
+    await page.mouse.click(symbol!.x, symbol!.y);
+    await page.waitForSelector('[data-testid=view-endpoints]');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toContain(`region=${region}`);
+    await page.goto(`${fleet.origin}/#/fleet`);
+    await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]', { timeout: 30_000 });
 
     await page.getByTestId('fleet-tab-topology').click();
     await page.waitForSelector('[data-testid=fleet-topology][data-rendered=true]');

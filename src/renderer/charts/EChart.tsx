@@ -9,11 +9,29 @@ export interface EChartProps {
    */
   notMerge?: boolean;
   onClick?: (event: ECElementEvent) => void;
-  /** Called after each render that followed a setOption (ECharts' `finished`). */
-  onRendered?: () => void;
+  /** Called after each render that followed a setOption (ECharts' `finished`), with the chart. */
+  onRendered?: (chart: EChartsType) => void;
+  /**
+   * Called after the user pans or zooms the chart's first geo component, with where it now
+   * looks: for a layer beneath that must follow (the fleet map's world).
+   */
+  onGeoRoam?: (view: GeoView) => void;
   className?: string;
-  ariaLabel: string;
+  /** What the chart shows, for screen readers; omit for a purely decorative layer. */
+  ariaLabel?: string;
   testId?: string;
+}
+
+/** Where a geo component looks: its centre (degrees) and zoom. */
+export interface GeoView {
+  center?: number[];
+  zoom: number;
+}
+
+/** Where a chart's first geo component looks now; null without one. */
+export function geoViewOf(chart: EChartsType): GeoView | null {
+  const geo = (chart.getOption() as { geo?: Array<{ center?: number[] | null; zoom?: number }> }).geo?.[0];
+  return geo ? { center: geo.center ?? undefined, zoom: geo.zoom ?? 1 } : null;
 }
 
 /**
@@ -26,15 +44,16 @@ export function EChart({
   notMerge = false,
   onClick,
   onRendered,
+  onGeoRoam,
   className,
   ariaLabel,
   testId,
 }: EChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
-  const handlers = useRef({ onClick, onRendered });
+  const handlers = useRef({ onClick, onRendered, onGeoRoam });
   useEffect(() => {
-    handlers.current = { onClick, onRendered };
+    handlers.current = { onClick, onRendered, onGeoRoam };
   });
   const pendingRender = useRef(false);
 
@@ -44,10 +63,15 @@ export function EChart({
     const instance = echarts.init(element, null, { renderer: 'canvas' });
     chart.current = instance;
     instance.on('click', (event) => handlers.current.onClick?.(event as ECElementEvent));
+    instance.on('georoam', () => {
+      // The roam action has written the new centre and zoom into the geo's option.
+      const view = geoViewOf(instance);
+      if (view) handlers.current.onGeoRoam?.(view);
+    });
     instance.on('finished', () => {
       if (!pendingRender.current) return;
       pendingRender.current = false;
-      handlers.current.onRendered?.();
+      handlers.current.onRendered?.(instance);
     });
     let frame = 0;
     const observer = new ResizeObserver(() => {
@@ -82,7 +106,9 @@ export function EChart({
     instance.setOption(update, { notMerge, lazyUpdate: true });
   }, [option, notMerge]);
 
-  return (
+  return ariaLabel === undefined ? (
+    <div ref={box} className={className ?? 'chart'} aria-hidden="true" data-testid={testId} />
+  ) : (
     <div ref={box} className={className ?? 'chart'} role="img" aria-label={ariaLabel} data-testid={testId} />
   );
 }

@@ -5,6 +5,9 @@ import { echarts } from './echarts-setup';
 
 export const WORLD_MAP = 'world';
 
+/** A map with the world's bounds and nothing to draw, for a layer over the world (see ensureWorldMap). */
+export const WORLD_FRAME_MAP = 'world-frame';
+
 /** Natural Earth's Antarctica (ISO 3166 numeric 010): no cloud regions, a third of the height. */
 const ANTARCTICA = '010';
 
@@ -35,6 +38,35 @@ function unwrapGeometry(geometry: { type: string; coordinates?: unknown }): void
   }
 }
 
+/** `[[west, north], [east, south]]` in degrees, ECharts' `boundingCoords` order. */
+export type GeoBounds = [[number, number], [number, number]];
+
+let bounds: GeoBounds | null = null;
+
+function boundsOf(features: Array<{ geometry: { type: string; coordinates?: unknown } | null }>): GeoBounds {
+  let west = Infinity;
+  let east = -Infinity;
+  let south = Infinity;
+  let north = -Infinity;
+  const visit = (value: unknown): void => {
+    if (!Array.isArray(value)) return;
+    if (typeof value[0] === 'number') {
+      const [lon, lat] = value as number[];
+      west = Math.min(west, lon!);
+      east = Math.max(east, lon!);
+      south = Math.min(south, lat!);
+      north = Math.max(north, lat!);
+      return;
+    }
+    for (const inner of value) visit(inner);
+  };
+  for (const f of features) visit(f.geometry?.coordinates);
+  return [
+    [west, north],
+    [east, south],
+  ];
+}
+
 /**
  * Registers the world's countries (Natural Earth 1:110m via the `world-atlas` package, converted
  * from TopoJSON with topojson-client) once per page, for any geo chart to use by name.
@@ -46,10 +78,42 @@ export function ensureWorldMap(): string {
   const features = collection.features.filter((f) => String(f.id) !== ANTARCTICA);
   for (const f of features)
     if (f.geometry) unwrapGeometry(f.geometry as { type: string; coordinates?: unknown });
+  bounds = boundsOf(features as Array<{ geometry: { type: string; coordinates?: unknown } | null }>);
   // registerMap's types want its own GeoJSON shape; the FeatureCollection is that at runtime.
   echarts.registerMap(WORLD_MAP, { type: 'FeatureCollection', features } as unknown as Parameters<
     typeof echarts.registerMap
   >[1]);
+  // The frame: one rectangle over the same bounds, nothing drawn. A geo on it projects exactly
+  // as one on the world (both are given worldBounds() as their boundingCoords), but ECharts
+  // rebuilds one rectangle instead of every country when the chart on it updates.
+  const [[west, north], [east, south]] = bounds;
+  echarts.registerMap(WORLD_FRAME_MAP, {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { name: 'frame' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [west, north],
+              [east, north],
+              [east, south],
+              [west, south],
+              [west, north],
+            ],
+          ],
+        },
+      },
+    ],
+  } as unknown as Parameters<typeof echarts.registerMap>[1]);
   registered = true;
   return WORLD_MAP;
+}
+
+/** The registered world's bounds, for `boundingCoords`; registers the maps if needed. */
+export function worldBounds(): GeoBounds {
+  ensureWorldMap();
+  return bounds!;
 }

@@ -2,9 +2,14 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HealthStatus } from '../../../shared/contract/index';
 import { formatMetric } from '../../../shared/fleet/format';
 import { chartPalette, type ChartPalette } from '../../charts/chart-theme';
-import { EChart } from '../../charts/EChart';
-import { echarts, type ECElementEvent, type EChartsCoreOption } from '../../charts/echarts-setup';
-import { ensureWorldMap } from '../../charts/world-map';
+import { EChart, geoViewOf, type GeoView } from '../../charts/EChart';
+import {
+  echarts,
+  type ECElementEvent,
+  type EChartsCoreOption,
+  type EChartsType,
+} from '../../charts/echarts-setup';
+import { ensureWorldMap, WORLD_FRAME_MAP, worldBounds } from '../../charts/world-map';
 import { HealthWord } from './HealthWord';
 import { incidentHash } from '../../stores/incidents.slice';
 import {
@@ -57,8 +62,42 @@ function tooltipHtml(r: RegionAggregate): string {
 const worstOfCounts = (c: RegionAggregate['health']) =>
   c.critical > 0 ? 'critical' : c.warning > 0 ? 'warning' : c.unknown > 0 ? 'unknown' : 'ok';
 
-/** The static part (the world, tooltip shell); built once per theme, merged under the live series. */
+/** Where both layers place the map in the chart: the same box and bounds, so they line up. */
+const mapBox = { left: 8, right: 8, top: 8, bottom: 8 } as const;
+
+/**
+ * The world, drawn alone on the lower layer. ECharts rebuilds every country's shape whenever
+ * anything on its chart updates (~7 ms and a heap of short-lived shapes at 1:110m), so live
+ * updates go to the regions layer above, and this one redraws only when the user pans or zooms
+ * (it follows the layer above, which takes the mouse) or the theme changes.
+ */
+function worldOption(palette: ChartPalette, view: GeoView | null): EChartsCoreOption {
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    geo: {
+      id: 'world',
+      map: ensureWorldMap(),
+      boundingCoords: worldBounds(),
+      roam: false,
+      ...mapBox,
+      ...(view ? { center: view.center, zoom: view.zoom } : {}),
+      silent: true,
+      itemStyle: { areaColor: palette.land, borderColor: palette.landBorder, borderWidth: 0.6 },
+      emphasis: { disabled: true },
+      select: { disabled: true },
+      tooltip: { show: false },
+    },
+  };
+}
+
+/**
+ * The static part of the regions layer (its frame geo, the tooltip shell), built once per
+ * theme and merged under the live series. The frame has the world's bounds and nothing to
+ * draw; panning and zooming it moves the world beneath (FleetMap).
+ */
 function baseOption(palette: ChartPalette): EChartsCoreOption {
+  ensureWorldMap();
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -72,18 +111,18 @@ function baseOption(palette: ChartPalette): EChartsCoreOption {
     },
     geo: {
       id: 'world',
-      map: ensureWorldMap(),
+      map: WORLD_FRAME_MAP,
+      boundingCoords: worldBounds(),
       roam: true,
       scaleLimit: { min: 1, max: 8 },
-      left: 8,
-      right: 8,
-      top: 8,
-      bottom: 8,
+      ...mapBox,
       silent: true,
-      itemStyle: { areaColor: palette.land, borderColor: palette.landBorder, borderWidth: 0.6 },
+      itemStyle: { areaColor: 'transparent', borderWidth: 0 },
       emphasis: { disabled: true },
       select: { disabled: true },
-      tooltip: { show: false },
+      // No `tooltip: { show: false }` here: ECharts reads a series item's tooltip through its
+      // coordinate system's options too, so that hid every region's tooltip (the frame is
+      // silent, so it shows none of its own).
     },
   };
 }
@@ -236,15 +275,32 @@ export const FleetMap = memo(function FleetMap({
     () => ({ ...base, series: [regionSeries(marks, palette, tooltip)] }),
     [base, marks, palette, tooltip],
   );
-  const rendered = useRef(false);
+  // Where the user has panned and zoomed the regions layer; the world beneath follows.
+  const [view, setView] = useState<GeoView | null>(null);
+  const world = useMemo(() => worldOption(palette, view), [palette, view]);
+  // Rendered once both layers have drawn (the fleet-first-paint benchmark waits for the mark).
+  const drawn = useRef({ world: false, regions: false, marked: false });
   const box = useRef<HTMLDivElement>(null);
-  const onRendered = useCallback(() => {
+  const onLayerRendered = useCallback((layer: 'world' | 'regions') => {
+    const d = drawn.current;
+    d[layer] = true;
+    if (!d.world || !d.regions) return;
     box.current?.setAttribute('data-rendered', 'true');
-    if (!rendered.current) {
-      rendered.current = true;
+    if (!d.marked) {
+      d.marked = true;
       performance.mark(FLEET_MAP_RENDERED_MARK);
     }
   }, []);
+  // Where each layer looks, for tests and bug reports: the world's as its chart last drew it.
+  const viewKey = JSON.stringify(view ?? { zoom: 1 });
+  const onWorldRendered = useCallback(
+    (chart: EChartsType) => {
+      box.current?.setAttribute('data-world-view', JSON.stringify(geoViewOf(chart)));
+      onLayerRendered('world');
+    },
+    [onLayerRendered],
+  );
+  const onRegionsRendered = useCallback(() => onLayerRendered('regions'), [onLayerRendered]);
   const onClick = useCallback((event: ECElementEvent) => {
     if (event.seriesId === 'regions' && typeof event.name === 'string') {
       openHash(endpointsHash({ region: event.name }));
@@ -254,13 +310,17 @@ export const FleetMap = memo(function FleetMap({
   const total = regions.reduce((sum, r) => sum + r.health.total, 0);
   return (
     <div className="fleet-map" ref={box} data-testid="fleet-map" data-endpoints={total}>
-      <EChart
-        className="fleet-map-chart"
-        option={option}
-        onClick={onClick}
-        onRendered={onRendered}
-        ariaLabel={`World map of ${regions.length} regions; the list beside it has the same figures`}
-      />
+      <div className="fleet-map-chart" data-testid="fleet-map-chart" data-view={viewKey}>
+        <EChart className="fleet-map-layer fleet-map-world" option={world} onRendered={onWorldRendered} />
+        <EChart
+          className="fleet-map-layer"
+          option={option}
+          onClick={onClick}
+          onRendered={onRegionsRendered}
+          onGeoRoam={setView}
+          ariaLabel={`World map of ${regions.length} regions; the list beside it has the same figures`}
+        />
+      </div>
       <section className="fleet-regions" aria-label="Regions">
         <h2 className="fleet-panel-title">Regions</h2>
         <ul>
