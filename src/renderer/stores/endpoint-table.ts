@@ -1,95 +1,128 @@
 import type { Endpoint } from '../../shared/contract/index';
 
-/** Changes past this share of the fleet are folded into a new base map. */
-const COMPACT_SHARE = 1 / 4;
+/** An older table further than this many versions behind the newest copies its records out. */
+const MAX_AGE = 16;
 
 /**
- * The fleet's endpoints by id, immutable, sharing storage with the table it was made from: a
- * base map (never written after it is made) and the changes since it. A live tick at 10,000
- * endpoints replaces a few hundred records; copying the whole map for each (what a new Map per
- * delta did) cost ~1 ms and ~0.5 MB of long-lived garbage per tick, which kept the major GC
- * marking (live-tick benchmark, issue 4). The changes are folded into a new base once they
- * reach a quarter of the fleet, so reads stay two lookups at most.
+ * The fleet's endpoints by id, immutable, for the live store: a delta at 10,000 endpoints
+ * replaces a few hundred records, and a new table costs only those.
  *
- * Iteration order is the base's order with replaced records in place, then records added since;
- * every reader sorts or looks up by id.
+ * The newest table of a line owns one Map and answers from it. Making the next table hands that
+ * Map on (written in place with the changes) and turns this one into "the next table, except
+ * these records" (an undo map of what the changes replaced). So the newest reads in one lookup,
+ * the one before in two, and every older table still reads exactly as it did. An older table
+ * read when it is more than MAX_AGE versions behind copies its records into a Map of its own,
+ * so a view that holds on to an old table pays once, not on every read.
+ *
+ * Before, each table shared a base Map and copied its list of changes since (up to a quarter of
+ * the fleet), folding them into a new 10,000-entry base every few ticks: ~1 ms and a large
+ * long-lived garbage Map per tick (live-tick benchmark, issue 4).
+ *
+ * Iteration order is not a Map's insertion order; every reader sorts or looks up by id.
  */
 export class EndpointTable implements ReadonlyMap<string, Endpoint> {
-  private constructor(
-    private readonly base: ReadonlyMap<string, Endpoint>,
-    /** Records replaced or added since `base`; null: removed. */
-    private readonly changes: ReadonlyMap<string, Endpoint | null>,
-    readonly size: number,
-  ) {}
+  /** Set on the newest table of a line (and on a table that copied its records out). */
+  private own: Map<string, Endpoint> | null;
+  /** On an older table: the table made from it. */
+  private newer: EndpointTable | null = null;
+  /** On an older table: its records where they differ from `newer`'s (null: absent here). */
+  private undo: Map<string, Endpoint | null> | null = null;
 
-  /** A table over `map`, which must not be written afterwards. */
+  private constructor(
+    own: Map<string, Endpoint>,
+    readonly size: number,
+    private readonly version: number,
+    /** Shared by a line of tables: the newest version made in it. */
+    private line: { newest: number },
+  ) {
+    this.own = own;
+  }
+
+  /** A table with `map`'s records (copied: the map is never written). */
   static of(map: ReadonlyMap<string, Endpoint>): EndpointTable {
-    return map instanceof EndpointTable ? map : new EndpointTable(map, new Map(), map.size);
+    return map instanceof EndpointTable ? map : new EndpointTable(new Map(map), map.size, 0, { newest: 0 });
   }
 
   get(id: string): Endpoint | undefined {
-    const changed = this.changes.get(id);
-    return changed === undefined ? this.base.get(id) : (changed ?? undefined);
+    let t = this.current();
+    while (t.own === null) {
+      const before = t.undo!.get(id);
+      if (before !== undefined) return before ?? undefined;
+      t = t.newer!;
+    }
+    return t.own.get(id);
   }
 
   has(id: string): boolean {
-    const changed = this.changes.get(id);
-    return changed === undefined ? this.base.has(id) : changed !== null;
+    let t = this.current();
+    while (t.own === null) {
+      const before = t.undo!.get(id);
+      if (before !== undefined) return before !== null;
+      t = t.newer!;
+    }
+    return t.own.has(id);
   }
 
-  /** A new table with `changes` applied (null removes); this one is unchanged. */
+  /** A new table with `changes` applied (null removes); this one reads as before. */
   with(changes: ReadonlyMap<string, Endpoint | null>): EndpointTable {
     if (changes.size === 0) return this;
+    if (this.own === null) this.copyOut();
+    const map = this.own!;
+    const undo = new Map<string, Endpoint | null>();
     let size = this.size;
-    const next = new Map(this.changes);
     for (const [id, e] of changes) {
-      const had = this.has(id);
+      const old = map.get(id);
       if (e === null) {
-        if (!had) continue;
+        if (old === undefined) continue;
+        map.delete(id);
         size -= 1;
-        // Only the base needs a mark; an id added since is simply dropped.
-        if (this.base.has(id)) next.set(id, null);
-        else next.delete(id);
       } else {
-        if (!had) size += 1;
-        next.set(id, e);
+        if (old === e) continue;
+        if (old === undefined) size += 1;
+        map.set(id, e);
       }
+      if (!undo.has(id)) undo.set(id, old ?? null);
     }
-    if (next.size <= Math.max(64, this.base.size * COMPACT_SHARE))
-      return new EndpointTable(this.base, next, size);
-    const folded = new Map<string, Endpoint>();
-    const table = new EndpointTable(this.base, next, size);
-    table.forEach((e, id) => folded.set(id, e));
-    return new EndpointTable(folded, new Map(), size);
+    if (undo.size === 0) return this;
+    const next = new EndpointTable(map, size, this.version + 1, this.line);
+    this.line.newest = Math.max(this.line.newest, next.version);
+    this.own = null;
+    this.newer = next;
+    this.undo = undo;
+    return next;
   }
 
   forEach(
     callback: (value: Endpoint, key: string, map: ReadonlyMap<string, Endpoint>) => void,
     thisArg?: unknown,
   ): void {
-    const changes = this.changes;
-    if (changes.size === 0) {
-      this.base.forEach((e, id) => callback.call(thisArg, e, id, this));
+    const t = this.current();
+    if (t.own !== null) {
+      t.own.forEach((e, id) => callback.call(thisArg, e, id, this));
       return;
     }
-    this.base.forEach((e, id) => {
-      const changed = changes.get(id);
-      if (changed === undefined) callback.call(thisArg, e, id, this);
-      else if (changed !== null) callback.call(thisArg, changed, id, this);
-    });
-    changes.forEach((e, id) => {
-      if (e !== null && !this.base.has(id)) callback.call(thisArg, e, id, this);
-    });
+    for (const [id, e] of this.entries()) callback.call(thisArg, e, id, this);
   }
 
-  *entries(): MapIterator<[string, Endpoint]> {
-    const changes = this.changes;
-    for (const [id, e] of this.base) {
-      const changed = changes.get(id);
-      if (changed === undefined) yield [id, e];
-      else if (changed !== null) yield [id, changed];
+  entries(): MapIterator<[string, Endpoint]> {
+    return this.current().walk();
+  }
+
+  /** Every record, from its own Map or through the newer tables. */
+  private *walk(): MapIterator<[string, Endpoint]> {
+    if (this.own !== null) {
+      yield* this.own.entries();
+      return;
     }
-    for (const [id, e] of changes) if (e !== null && !this.base.has(id)) yield [id, e];
+    const undo = this.undo!;
+    const newer = this.newer!;
+    for (const [id, e] of newer.entries()) {
+      const before = undo.get(id);
+      if (before === undefined) yield [id, e];
+      else if (before !== null) yield [id, before];
+    }
+    // Records this table has and the newer one no longer does.
+    for (const [id, before] of undo) if (before !== null && !newer.has(id)) yield [id, before];
   }
 
   *keys(): MapIterator<string> {
@@ -102,5 +135,25 @@ export class EndpointTable implements ReadonlyMap<string, Endpoint> {
 
   [Symbol.iterator](): MapIterator<[string, Endpoint]> {
     return this.entries();
+  }
+
+  /** This table, after copying its records out if it has fallen too far behind the newest. */
+  private current(): EndpointTable {
+    if (this.own === null && this.line.newest - this.version > MAX_AGE) this.copyOut();
+    return this;
+  }
+
+  /**
+   * Gives this table a Map of its own with the same records, ending its dependence on newer
+   * tables. Tables older than it still read through it, and it does not change.
+   */
+  private copyOut(): void {
+    const own = new Map<string, Endpoint>();
+    for (const [id, e] of this.walk()) own.set(id, e);
+    this.own = own;
+    this.newer = null;
+    this.undo = null;
+    // Tables made from it from now on form a line of their own.
+    this.line = { newest: this.version };
   }
 }

@@ -55,6 +55,29 @@ describe('EndpointTable', () => {
     for (const [old, itsMap] of history) expectSame(old, itsMap);
   });
 
+  it('reads right when a new table is made from an older one (a branch), on both lines, at any age', () => {
+    let map = new Map(Array.from({ length: 50 }, (_, i) => [`e${i}`, rec(`e${i}`, 0)]));
+    const tables: Array<[EndpointTable, Map<string, Endpoint>]> = [[EndpointTable.of(map), map]];
+    for (let step = 1; step <= 40; step++) {
+      // Mostly from the newest, as the store does; every fifth from one a few or many versions back.
+      const from =
+        step % 5 === 0 ? tables[Math.max(0, tables.length - 1 - (step % 3 === 0 ? 25 : 3))]! : tables.at(-1)!;
+      const changes = new Map<string, Endpoint | null>([
+        [`e${step % 50}`, rec(`e${step % 50}`, step)],
+        [`e${(step * 7) % 60}`, step % 4 === 0 ? null : rec(`e${(step * 7) % 60}`, step)],
+      ]);
+      const next = from[0].with(changes);
+      map = new Map(from[1]);
+      for (const [id, e] of changes) {
+        if (e === null) map.delete(id);
+        else map.set(id, e);
+      }
+      tables.push([next, map]);
+      expectSame(next, map);
+    }
+    for (const [table, itsMap] of tables) expectSame(table, itsMap);
+  });
+
   it('keeps unchanged records as the same objects and returns itself for no change', () => {
     const a = rec('a', 0);
     const table = EndpointTable.of(new Map([['a', a]]));
