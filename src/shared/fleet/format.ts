@@ -26,6 +26,9 @@ export function formatMetric(metric: MetricName, value: number | null | undefine
   }
 }
 
+const usdFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** "$1,234.50". One formatter for every call: toLocaleString builds a new one each time (~20 µs). */
 export function formatUsd(value: number): string {
-  return `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${usdFormat.format(value)}`;
 }
