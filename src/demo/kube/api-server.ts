@@ -176,7 +176,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       const labels = compileLabelSelector(labelSelector);
       const fields = compileFieldSelector(fieldSelector, definition.selectableFields);
       if (watch) {
-        const open = serveWatch(
+        // A watch can end before serveWatch returns (a resourceVersion too old: one ERROR event
+        // and done); then it is never registered. (Deleting `open` from the close callback
+        // while serveWatch had not returned yet threw "Cannot access 'open' before
+        // initialization".)
+        let open: ReturnType<typeof serveWatch> | null = null;
+        let ended = false;
+        const served = serveWatch(
           res,
           {
             store,
@@ -199,9 +205,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
               : (object: KubeObject) => object,
             contentType: 'application/json',
           },
-          () => watches.delete(open),
+          () => {
+            ended = true;
+            if (open) watches.delete(open);
+          },
         );
-        watches.add(open);
+        if (!ended) watches.add((open = served));
         return;
       }
       const limit = Number(query.get('limit') ?? 0);
