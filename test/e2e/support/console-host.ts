@@ -99,11 +99,25 @@ export async function startConsole(
   };
 
   const send = async (command: string, args: unknown) => {
-    const response = await fetch(`${origin}/api/v1/${command}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(args),
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${origin}/api/v1/${command}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+    } catch (error) {
+      // "fetch failed" alone does not say whether the console died or stopped answering.
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      const state =
+        child.exitCode !== null || child.signalCode !== null
+          ? `the console exited (${child.exitCode ?? child.signalCode})`
+          : 'the console is still running';
+      throw new Error(
+        `${command}: ${String(error)}${cause}; ${state}; its last stderr:\n${stderr.slice(-2000)}`,
+        { cause: error },
+      );
+    }
     return (await response.json()) as { ok: boolean; result?: unknown; error?: unknown };
   };
   return {
