@@ -97,7 +97,6 @@ function worldOption(palette: ChartPalette, view: GeoView | null): EChartsCoreOp
  * draw; panning and zooming it moves the world beneath (FleetMap).
  */
 function baseOption(palette: ChartPalette): EChartsCoreOption {
-  ensureWorldMap();
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -112,6 +111,7 @@ function baseOption(palette: ChartPalette): EChartsCoreOption {
     geo: {
       id: 'world',
       map: WORLD_FRAME_MAP,
+      // Registers both maps (the world and this frame) before the option reaches ECharts.
       boundingCoords: worldBounds(),
       roam: true,
       scaleLimit: { min: 1, max: 8 },
