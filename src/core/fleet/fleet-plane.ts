@@ -136,6 +136,10 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
       };
       roundMetricRows(delta.metrics);
       o.bus.emit('fleet.delta', delta);
+      // The same tick for windows whose view shows no endpoint's figures (the fleet map): they
+      // listen to this instead, and are spared ~650 metric rows a tick at 10,000 endpoints.
+      const { at, upserted, removed, summary } = delta;
+      o.bus.emit('fleet.pulse', { at, upserted, removed, summary });
     },
   });
   if (cached > 0) o.log.info('fleet served from cache until sources answer', { records: cached });

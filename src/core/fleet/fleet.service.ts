@@ -10,6 +10,7 @@ import type {
 import { canonicalMetricNames, type MetricName } from '../../shared/fleet/metrics';
 import { defaultSlo, evaluateHealth, type BreachState, type Slo } from '../../shared/fleet/slo';
 import { gpuSpendPerHour, localDay, spendOver, tokenSpendPerHour } from '../../shared/fleet/spend';
+import { RegionTally } from '../../shared/fleet/region-figures';
 import type { Logger } from '../log/logger';
 import type { MetricsStore, Sample } from '../metrics/metrics.store';
 import type { InventoryCache, InventoryChange } from './inventory.cache';
@@ -269,17 +270,32 @@ export class FleetService {
     let spendPerHour = 0;
     let spendToday = 0;
     let newest: number | null = null;
+    const regions = new RegionTally();
     for (const rec of this.o.inventory.endpoints()) {
+      const status = this.health.get(rec.id)?.status ?? 'unknown';
       counts.total++;
-      counts[this.health.get(rec.id)?.status ?? 'unknown']++;
+      counts[status]++;
       const l = this.latest.get(rec.id) ?? {};
       const rps = l.request_rate?.value ?? 0;
       requestRate += rps;
       if (l.latency_p95 && rps > 0) p95Weighted += l.latency_p95.value * rps;
       if (l.error_rate && rps > 0) errWeighted += l.error_rate.value * rps;
       if (rps > 0 && (l.latency_p95 || l.error_rate)) weight += rps;
-      gpus += rec.gpusPerReplica * rec.pods.filter((p) => p.node !== null).length;
-      spendPerHour += l.spend_per_hour?.value ?? 0;
+      // The same figures as the endpoint's record (toEndpoint): gpus, and spend as its hourlyPriceUsd.
+      const endpointGpus = rec.gpusPerReplica * rec.pods.filter((p) => p.node !== null).length;
+      const endpointSpend = l.spend_per_hour?.value ?? 0;
+      gpus += endpointGpus;
+      spendPerHour += endpointSpend;
+      regions.add({
+        region: rec.region,
+        cluster: rec.cluster,
+        source: this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown',
+        status,
+        requestRate: rps,
+        spendPerHour: endpointSpend,
+        gpus: endpointGpus,
+        errorRate: l.error_rate?.value,
+      });
       spendToday += this.spendToday.get(rec.id) ?? 0;
       const at = newestAt(l);
       if (at !== null && at <= now && (newest === null || at > newest)) newest = at;
@@ -298,6 +314,7 @@ export class FleetService {
         this.o.inventory.endpoints().map((e) => this.o.inventory.sourceOf('endpoint', e.id) ?? ''),
       ),
       sources: { total: 0, ok: 0, failing: 0 },
+      regions: regions.figures(),
     };
   }
 

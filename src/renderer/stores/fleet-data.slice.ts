@@ -1,4 +1,4 @@
-import type { Endpoint, FleetSummary, Freshness } from '../../shared/contract/index';
+import type { Endpoint, FleetPulse, FleetSummary, Freshness } from '../../shared/contract/index';
 import { canonicalMetricNames } from '../../shared/fleet/metrics';
 import type { FleetErrorBody } from '../../shared/errors/fleet-error';
 import { EndpointTable } from './endpoint-table';
@@ -33,60 +33,38 @@ export interface FleetDataSlice {
   fleetError: FleetErrorBody | null;
   /** Time of the newest delta applied. */
   fleetUpdatedAt: number | null;
+  /**
+   * What this window follows of the live fleet. `pulse`: the summary (with its regions) and the
+   * records that changed other than in their figures, as `fleet.pulse`. `rows`: also every
+   * endpoint's figures, as `fleet.delta`, while a view that shows them is open (followRows).
+   */
+  fleetDetail: FleetDetail;
 
   /** Loads the fleet and follows its deltas; returns a stop function. */
   startFleet(): () => void;
   loadFleet(): Promise<void>;
   applyFleetDelta(delta: FleetDeltaMessage): void;
+  /**
+   * Held by every view that shows endpoints' live figures (the table, the detail, the topology)
+   * while it is open: the window follows `fleet.delta` while any view holds it, and catches up
+   * with a fresh load if it followed only pulses before. Returns the release.
+   */
+  followRows(): () => void;
 }
+
+export type FleetDetail = 'pulse' | 'rows';
+
+/**
+ * How long the window keeps following every endpoint's figures after the last view that showed
+ * them closed: a person flicking between the table and the map should not pay for a fresh load
+ * of 10,000 records on every return to the table.
+ */
+export const ROWS_LINGER_MS = 10_000;
+
+/** A pulse as a delta that carries no figures, so it goes through the same applyDelta. */
+const asDelta = (pulse: FleetPulse): FleetDeltaMessage => ({ ...pulse, metrics: {} });
 
 const SPEND_INDEX = canonicalMetricNames.indexOf('spend_per_hour');
-
-/**
- * Which endpoint ids each applied delta replaced or removed, so a view holding an older map can
- * re-read only those instead of comparing all 10,000 entries (the Fleet view's region aggregate
- * cost ~2.5 ms of every live tick doing that; live-tick benchmark, issue 4). Maps are numbered
- * in a WeakMap (a map no one holds drops its number); a step names the map it was made from by
- * number, not by reference, so the log never keeps an old map alive. Bounded: a view further
- * behind than MAX_STEPS deltas gets null and compares the maps itself.
- */
-const MAX_STEPS = 64;
-let lastMapNumber = 0;
-const mapNumbers = new WeakMap<ReadonlyMap<string, Endpoint>, number>();
-const steps = new Map<number, { from: number; ids: readonly string[] }>();
-
-const numberOf = (map: ReadonlyMap<string, Endpoint>): number => {
-  let n = mapNumbers.get(map);
-  if (n === undefined) mapNumbers.set(map, (n = ++lastMapNumber));
-  return n;
-};
-
-function noteStep(from: ReadonlyMap<string, Endpoint>, to: ReadonlyMap<string, Endpoint>, ids: string[]) {
-  steps.set(numberOf(to), { from: numberOf(from), ids });
-  if (steps.size > MAX_STEPS) steps.delete(steps.keys().next().value!);
-}
-
-/**
- * The ids whose record may differ between two maps applyDelta made one from the other (over any
- * number of deltas, up to MAX_STEPS): every other id maps to the same object in both. null when
- * that is not known (a full load in between, or too far apart): compare the maps instead.
- */
-export function endpointChangesBetween(
-  older: ReadonlyMap<string, Endpoint>,
-  newer: ReadonlyMap<string, Endpoint>,
-): Set<string> | null {
-  const stop = mapNumbers.get(older);
-  let at = mapNumbers.get(newer);
-  if (stop === undefined || at === undefined) return null;
-  const ids = new Set<string>();
-  for (let hops = 0; at !== stop; hops++) {
-    const step = steps.get(at);
-    if (!step || hops >= MAX_STEPS) return null;
-    for (const id of step.ids) ids.add(id);
-    at = step.from;
-  }
-  return ids;
-}
 
 /**
  * Applies a delta to a map of endpoints without touching records that did not change. The
@@ -128,58 +106,110 @@ export function applyDelta(
       if (e) changes.set(id, { ...e, freshness: { state, at } });
     }
   }
-  const next = table.with(changes);
-  if (next !== current) noteStep(current, next, [...changes.keys()]);
-  return next;
+  return table.with(changes);
 }
 
 export const createFleetDataSlice =
   ({ api }: StoreDeps): SliceCreator<FleetDataSlice> =>
-  (set, get) => ({
-    endpoints: new Map(),
-    summary: null,
-    fleetVersion: 0,
-    fleetLoaded: false,
-    fleetError: null,
-    fleetUpdatedAt: null,
+  (set, get) => {
+    /** Views holding followRows; the follow state below is this store's own. */
+    let rowsHolders = 0;
+    let lingerTimer: ReturnType<typeof setTimeout> | null = null;
+    /** Stops the live event the window follows now; null before startFleet and after its stop. */
+    let stopLive: (() => void) | null = null;
+    /** Pulses skipped endpoints' figures since the last full load. */
+    let figuresBehind = false;
 
-    startFleet() {
-      const off = api.on('fleet.delta', (delta) => get().applyFleetDelta(delta as FleetDeltaMessage));
-      const offConnection = api.onConnection((state) => {
-        // Back after a drop: deltas were missed, so load the whole fleet again.
-        if (state === 'connected' && get().fleetLoaded) void get().loadFleet();
-      });
-      void get().loadFleet();
-      return () => {
-        off();
-        offConnection();
-      };
-    },
+    /** Between startFleet and its stop. */
+    let started = false;
 
-    async loadFleet() {
-      try {
-        const [page, summary] = await Promise.all([
-          api.call('fleet.endpoints', { limit: 20_000 }),
-          api.call('fleet.summary', {}),
-        ]);
+    const follow = (detail: FleetDetail) => {
+      if (!started || (stopLive && get().fleetDetail === detail)) return;
+      const previous = stopLive;
+      // The new event first, then the old one off: a tick in between arrives twice (applying a
+      // record twice is harmless), never not at all.
+      stopLive =
+        detail === 'rows'
+          ? api.on('fleet.delta', (delta) => get().applyFleetDelta(delta as FleetDeltaMessage))
+          : api.on('fleet.pulse', (pulse) => {
+              figuresBehind = true;
+              get().applyFleetDelta(asDelta(pulse));
+            });
+      previous?.();
+      set({ fleetDetail: detail });
+      if (detail === 'rows' && figuresBehind && get().fleetLoaded) void get().loadFleet();
+    };
+    return {
+      endpoints: new Map(),
+      summary: null,
+      fleetVersion: 0,
+      fleetLoaded: false,
+      fleetError: null,
+      fleetUpdatedAt: null,
+      fleetDetail: 'pulse',
+
+      startFleet() {
+        started = true;
+        follow(rowsHolders > 0 ? 'rows' : 'pulse');
+        const offConnection = api.onConnection((state) => {
+          // Back after a drop: deltas were missed, so load the whole fleet again.
+          if (state === 'connected' && get().fleetLoaded) void get().loadFleet();
+        });
+        void get().loadFleet();
+        return () => {
+          started = false;
+          stopLive?.();
+          stopLive = null;
+          if (lingerTimer !== null) clearTimeout(lingerTimer);
+          lingerTimer = null;
+          offConnection();
+        };
+      },
+
+      followRows() {
+        rowsHolders += 1;
+        if (lingerTimer !== null) clearTimeout(lingerTimer);
+        lingerTimer = null;
+        follow('rows');
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          rowsHolders -= 1;
+          if (rowsHolders > 0 || !started) return;
+          lingerTimer = setTimeout(() => {
+            lingerTimer = null;
+            if (rowsHolders === 0) follow('pulse');
+          }, ROWS_LINGER_MS);
+        };
+      },
+
+      async loadFleet() {
+        try {
+          const [page, summary] = await Promise.all([
+            api.call('fleet.endpoints', { limit: 20_000 }),
+            api.call('fleet.summary', {}),
+          ]);
+          figuresBehind = false;
+          set((s) => ({
+            endpoints: new Map(page.items.map((e) => [e.id, e])),
+            summary,
+            fleetLoaded: true,
+            fleetError: null,
+            fleetVersion: s.fleetVersion + 1,
+          }));
+        } catch (error) {
+          set({ fleetError: toErrorBody(error), fleetLoaded: get().fleetLoaded });
+        }
+      },
+
+      applyFleetDelta(delta) {
         set((s) => ({
-          endpoints: new Map(page.items.map((e) => [e.id, e])),
-          summary,
-          fleetLoaded: true,
-          fleetError: null,
+          endpoints: applyDelta(s.endpoints, delta),
+          summary: delta.summary,
           fleetVersion: s.fleetVersion + 1,
+          fleetUpdatedAt: delta.at,
         }));
-      } catch (error) {
-        set({ fleetError: toErrorBody(error), fleetLoaded: get().fleetLoaded });
-      }
-    },
-
-    applyFleetDelta(delta) {
-      set((s) => ({
-        endpoints: applyDelta(s.endpoints, delta),
-        summary: delta.summary,
-        fleetVersion: s.fleetVersion + 1,
-        fleetUpdatedAt: delta.at,
-      }));
-    },
-  });
+      },
+    };
+  };

@@ -79,14 +79,48 @@ export const sourceSchema = z.object({
 });
 export type Source = z.infer<typeof sourceSchema>;
 
+/** Endpoints by health, with their total. */
+export const healthCountsSchema = z.object({
+  total: z.number().int(),
+  ok: z.number().int(),
+  warning: z.number().int(),
+  critical: z.number().int(),
+  unknown: z.number().int(),
+});
+export type HealthCounts = z.infer<typeof healthCountsSchema>;
+
+/** One cluster or cloud account of a region, as the fleet map's tooltip and list show it. */
+export const clusterFiguresSchema = z.object({
+  cluster: z.string(),
+  source: z.string(),
+  health: healthCountsSchema,
+  requestRate: z.number(),
+  spendPerHour: z.number(),
+});
+export type ClusterFigures = z.infer<typeof clusterFiguresSchema>;
+
+/**
+ * One region's share of the fleet: the map draws regions, never 10,000 endpoints one by one, so
+ * the core sums them in the summary's own pass and a window showing only the map needs no
+ * endpoint's figures (live-tick benchmark, issue 4).
+ */
+export const regionFiguresSchema = z.object({
+  /** The endpoints' region code ("us-east-1", "europe-west4"); "unknown" when none is known. */
+  region: z.string(),
+  health: healthCountsSchema,
+  requestRate: z.number(),
+  /** Request-weighted error rate over endpoints that report one; null when none do. */
+  errorRate: z.number().nullable(),
+  /** USD per hour: each endpoint's spend_per_hour figure, else its hourly price. */
+  spendPerHour: z.number(),
+  gpus: z.number(),
+  /** By cluster code. */
+  clusters: z.array(clusterFiguresSchema),
+});
+export type RegionFigures = z.infer<typeof regionFiguresSchema>;
+
 export const fleetSummarySchema = z.object({
-  endpoints: z.object({
-    total: z.number().int(),
-    ok: z.number().int(),
-    warning: z.number().int(),
-    critical: z.number().int(),
-    unknown: z.number().int(),
-  }),
+  endpoints: healthCountsSchema,
   requestRate: z.number(),
   /** Request-weighted mean of endpoint p95s (an approximation, documented in the UI). */
   latencyP95: z.number().nullable(),
@@ -96,6 +130,8 @@ export const fleetSummarySchema = z.object({
   spendToday: z.number(),
   freshness: freshnessSchema,
   sources: z.object({ total: z.number().int(), ok: z.number().int(), failing: z.number().int() }),
+  /** The same fleet by region, sorted by region code; only regions that hold endpoints. */
+  regions: z.array(regionFiguresSchema),
 });
 export type FleetSummary = z.infer<typeof fleetSummarySchema>;
 
@@ -234,6 +270,20 @@ export const fleetDeltaSchema = z.object({
     .record(z.string(), z.tuple([freshnessSchema.shape.state, freshnessSchema.shape.at]))
     .optional(),
 });
+
+/**
+ * A fleet.delta without the endpoints' figures: the records that changed in other ways (health,
+ * replicas, new or gone) and the summary with its regions. For a window whose open view shows no
+ * endpoint's figures (the fleet map): at 10,000 endpoints a delta carries ~650 metric rows, which
+ * such a window would parse and apply for nothing (live-tick benchmark, issue 4).
+ */
+export const fleetPulseSchema = fleetDeltaSchema.pick({
+  at: true,
+  upserted: true,
+  removed: true,
+  summary: true,
+});
+export type FleetPulse = z.infer<typeof fleetPulseSchema>;
 
 export const sloSchema = z
   .object({

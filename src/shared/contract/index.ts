@@ -8,6 +8,7 @@ import {
   endpointsQuerySchema,
   fleetDeltaSchema,
   fleetSummarySchema,
+  fleetPulseSchema,
   seriesQuerySchema,
   seriesResultSchema,
   sloSchema,
@@ -556,6 +557,11 @@ export const events = {
   'fleet.delta': event({
     summary: 'What changed in the fleet since the last tick: records, compact metrics, the summary.',
     payload: fleetDeltaSchema,
+  }),
+  'fleet.pulse': event({
+    summary:
+      "fleet.delta without the endpoints' figures (records that changed otherwise, the summary by region), sent on the same tick.",
+    payload: fleetPulseSchema,
   }),
   'sources.status': event({
     summary: 'A source changed state (connecting, ok, degraded, error) with its reason.',

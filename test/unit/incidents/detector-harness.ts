@@ -162,6 +162,7 @@ export function openHarness(
         spendToday: 0,
         freshness: { state: 'live', at: clock.t },
         sources: { total: 1, ok: 1, failing: 0 },
+        regions: [],
       },
     };
     bus.emit('fleet.delta', delta);

@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Endpoint, FleetSummary } from '../../../src/shared/contract/index';
 import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
 import {
   applyDelta,
-  endpointChangesBetween,
+  ROWS_LINGER_MS,
   type FleetDeltaMessage,
 } from '../../../src/renderer/stores/fleet-data.slice';
+import { createFleetStore } from '../../../src/renderer/stores/fleet.store';
+import type { FleetApi } from '../../../src/shared/api/fleet-api';
+import type { EventName } from '../../../src/shared/contract/index';
+import { FleetError } from '../../../src/shared/errors/fleet-error';
 import { deriveRows } from '../../../src/renderer/views/endpoints/endpoint-rows';
 import { DEFAULT_TABLE_STATE, emptyFacets } from '../../../src/renderer/views/endpoints/url-state';
 
@@ -191,27 +195,94 @@ describe('applying fleet deltas in the renderer', () => {
     expect(next.get('a')!.metrics.request_rate).toEqual({ value: 3, at: 5000 });
     expect(next.get('a')!.freshness).toEqual({ state: 'live', at: 4000 });
   });
+});
 
-  it('names the ids that may differ between two maps it made, over several deltas, and nothing else', () => {
-    const start = new Map(['a', 'b', 'c', 'd'].map((id) => [id, endpoint(id)]));
-    const row = canonicalMetricNames.map(() => 1);
-    const one = applyDelta(start, { at: 1, upserted: [endpoint('e')], removed: ['b'], metrics: {}, summary });
-    const two = applyDelta(one, {
-      at: 2,
-      upserted: [],
-      removed: [],
-      metrics: { c: row, ghost: row },
-      summary,
-      freshness: { d: ['offline', 2] },
-    });
-    expect([...endpointChangesBetween(one, two)!].sort()).toEqual(['c', 'd']);
-    const both = endpointChangesBetween(start, two)!;
-    expect([...both].sort()).toEqual(['b', 'c', 'd', 'e']);
-    // Every id not named maps to the very same record in both.
-    for (const [id, e] of two) if (!both.has(id)) expect(start.get(id)).toBe(e);
-    expect(endpointChangesBetween(two, two)!.size).toBe(0);
-    // Not made one from the other (a full load, or the wrong way round): unknown.
-    expect(endpointChangesBetween(new Map(two), two)).toBeNull();
-    expect(endpointChangesBetween(two, start)).toBeNull();
+/** A FleetApi that serves a fleet of records and lets the test push events to whoever listens. */
+function fleetApi(records: () => Endpoint[]) {
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const calls: string[] = [];
+  const api: FleetApi = {
+    kind: 'console',
+    openTerminal: () => ({ send() {}, close() {} }),
+    async call(name) {
+      calls.push(name);
+      if (name === 'fleet.endpoints')
+        return { total: records().length, offset: 0, items: records() } as never;
+      if (name === 'fleet.summary') return { ...summary } as never;
+      throw new FleetError({ code: 'not_found', message: `no ${name}` });
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+    onConnection: () => () => {},
+  };
+  const listening = () => [...listeners].filter(([, set]) => set.size > 0).map(([name]) => name);
+  const push = (event: EventName, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
+  return { api, calls, listening, push };
+}
+
+describe('what the window follows of the live fleet', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('follows pulses until a view shows figures, then deltas after a fresh load, and pulses again after the linger', async () => {
+    vi.useFakeTimers();
+    const row = canonicalMetricNames.map((m) => (m === 'latency_p95' ? 9 : null));
+    let served = [endpoint('a'), endpoint('b')];
+    const fake = fleetApi(() => served);
+    const store = createFleetStore({ api: fake.api, now: () => 5, setHash: () => {} });
+    const stop = store.getState().startFleet();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.listening()).toEqual(['fleet.pulse']);
+    expect(store.getState().fleetDetail).toBe('pulse');
+    const loads = () => fake.calls.filter((c) => c === 'fleet.endpoints').length;
+    expect(loads()).toBe(1);
+
+    // A pulse brings records that changed in other ways (here b turned critical) and the summary.
+    const critical = endpoint('b', { health: { status: 'critical', reason: 'errors', since: 1 } });
+    fake.push('fleet.pulse', { at: 10, upserted: [critical], removed: [], summary });
+    expect(store.getState().endpoints.get('b')!.health.status).toBe('critical');
+    expect(store.getState().fleetUpdatedAt).toBe(10);
+
+    // The table opens: the window follows deltas, and loads the figures the pulses skipped.
+    served = [endpoint('a', { metrics: { latency_p95: { value: 7, at: 10 } } }), critical];
+    const release = store.getState().followRows();
+    expect(fake.listening()).toEqual(['fleet.delta']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(loads()).toBe(2);
+    expect(store.getState().endpoints.get('a')!.metrics.latency_p95!.value).toBe(7);
+    fake.push('fleet.delta', { at: 11, upserted: [], removed: [], metrics: { a: row }, summary });
+    expect(store.getState().endpoints.get('a')!.metrics.latency_p95!.value).toBe(9);
+
+    // A second view holds it too; both close; the window lingers on deltas, then goes back.
+    const second = store.getState().followRows();
+    release();
+    release();
+    second();
+    await vi.advanceTimersByTimeAsync(ROWS_LINGER_MS - 1);
+    expect(fake.listening()).toEqual(['fleet.delta']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fake.listening()).toEqual(['fleet.pulse']);
+    expect(store.getState().fleetDetail).toBe('pulse');
+
+    // Reopened within the linger after no pulse came: nothing was skipped, so no reload.
+    const again = store.getState().followRows();
+    again();
+    await vi.advanceTimersByTimeAsync(ROWS_LINGER_MS);
+    // Back on pulses, no pulse came in between: opening the table again needs no load either.
+    store.getState().followRows()();
+    expect(loads()).toBe(2);
+    // One pulse later (the release above lingers on deltas; let it lapse first), it does.
+    await vi.advanceTimersByTimeAsync(ROWS_LINGER_MS);
+    fake.push('fleet.pulse', { at: 12, upserted: [], removed: [], summary });
+    const last = store.getState().followRows();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(loads()).toBe(3);
+    last();
+
+    stop();
+    expect(fake.listening()).toEqual([]);
   });
 });

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, HealthStatus } from '../../../src/shared/contract/index';
 import {
-  aggregateRegions,
-  createRegionAggregator,
   formatCount,
   incidentLine,
   incidentsByRegion,
   markChange,
+  placeRegions,
   symbolSize,
-  type RegionAggregate,
   type RegionMark,
 } from '../../../src/renderer/views/fleet/fleet-model';
 import { buildTopology } from '../../../src/renderer/views/fleet/fleet-topology-model';
@@ -19,13 +17,7 @@ import {
   parseFleetParams,
 } from '../../../src/renderer/views/fleet/fleet-url';
 import regions from '../../../resources/map/regions.json';
-import type { FleetSummary } from '../../../src/shared/contract/index';
-import { canonicalMetricNames } from '../../../src/shared/fleet/metrics';
-import {
-  applyDelta,
-  endpointChangesBetween,
-  type FleetDeltaMessage,
-} from '../../../src/renderer/stores/fleet-data.slice';
+import { RegionTally } from '../../../src/shared/fleet/region-figures';
 
 let n = 0;
 function endpoint(
@@ -65,6 +57,23 @@ function endpoint(
   };
 }
 
+/** The core's tally (fleet.service summary) of these endpoints, placed as the map shows it. */
+const mapRegions = (list: Endpoint[]) => {
+  const tally = new RegionTally();
+  for (const e of list)
+    tally.add({
+      region: e.region,
+      cluster: e.cluster,
+      source: e.source,
+      status: e.health.status,
+      requestRate: e.metrics.request_rate?.value ?? 0,
+      spendPerHour: e.hourlyPriceUsd ?? 0,
+      gpus: e.gpus,
+      errorRate: e.metrics.error_rate?.value,
+    });
+  return placeRegions(tally.figures(), regions);
+};
+
 describe('fleet-model: regions for the map', () => {
   it('counts every endpoint once per region, worst health wins, unknown regions are kept off the map', () => {
     const list = [
@@ -73,17 +82,29 @@ describe('fleet-model: regions for the map', () => {
       endpoint({ region: 'europe-west4', status: 'warning' }),
       endpoint({ region: 'europe-west4', status: 'unknown' }),
       endpoint({ region: 'mars-north-1', status: 'ok' }),
+      endpoint({ region: '', status: 'ok', metrics: {} }),
     ];
-    const out = aggregateRegions(list, regions);
-    expect(out.map((r) => r.region)).toEqual(['europe-west4', 'mars-north-1', 'us-east-1']);
+    const out = mapRegions(list);
+    expect(out.map((r) => r.region)).toEqual(['europe-west4', 'mars-north-1', 'unknown', 'us-east-1']);
     const east = out.find((r) => r.region === 'us-east-1')!;
     expect(east.worst).toBe('critical');
+    expect(east.label).toBe(regions['us-east-1'].label);
+    expect(east.place).toEqual({ lat: regions['us-east-1'].lat, lon: regions['us-east-1'].lon });
     expect(east.health).toEqual({ ok: 1, warning: 0, critical: 1, unknown: 0, total: 2 });
     expect(east.requestRate).toBe(20);
+    expect(east.spendPerHour).toBe(4);
+    expect(east.gpus).toBe(2);
+    // Weighted by traffic: 0.5 on 10 rps and 0 on 10 rps.
     expect(east.errorRate).toBeCloseTo(0.25);
-    expect(east.clusters.map((c) => c.cluster)).toEqual(['b', 'prod']);
+    expect(east.clusters.map((c) => [c.cluster, c.health.total, c.requestRate])).toEqual([
+      ['b', 1, 10],
+      ['prod', 1, 10],
+    ]);
     expect(out.find((r) => r.region === 'europe-west4')!.worst).toBe('warning');
     expect(out.find((r) => r.region === 'mars-north-1')!.place).toBeNull();
+    expect(out.find((r) => r.region === 'mars-north-1')!.label).toBe('mars-north-1');
+    // An endpoint reporting no error rate leaves its region's rate unknown, not 0.
+    expect(out.find((r) => r.region === 'unknown')!.errorRate).toBeNull();
     expect(out.reduce((s, r) => s + r.health.total, 0)).toBe(list.length);
   });
 
@@ -104,81 +125,6 @@ describe('fleet-model: regions for the map', () => {
     expect(symbolSize(0, 100)).toBe(14);
     expect(symbolSize(100, 100)).toBe(44);
     expect(symbolSize(25, 100)).toBeCloseTo(14 + 30 * 0.5);
-  });
-
-  it('keeps a live aggregate equal to a full pass as endpoints change, arrive and leave', () => {
-    const agg = createRegionAggregator(regions);
-    const list = [
-      endpoint({ region: 'us-east-1', rate: 10 }),
-      endpoint({ region: 'us-east-1', rate: 5, cluster: 'b' }),
-      endpoint({ region: 'eu-west-1', rate: 3 }),
-    ];
-    let fleet = new Map(list.map((e) => [e.id, e]));
-    const same = (a: RegionAggregate[], b: RegionAggregate[]) => {
-      expect(
-        a.map((r) => [r.region, r.worst, r.health, r.clusters.map((c) => [c.cluster, c.health])]),
-      ).toEqual(b.map((r) => [r.region, r.worst, r.health, r.clusters.map((c) => [c.cluster, c.health])]));
-      a.forEach((r, i) => {
-        expect(r.requestRate).toBeCloseTo(b[i]!.requestRate, 9);
-        expect(r.errorRate ?? -1).toBeCloseTo(b[i]!.errorRate ?? -1, 9);
-      });
-    };
-    same(agg.update(fleet), aggregateRegions(fleet.values(), regions));
-    // An error burst: one endpoint turns critical, its region with it.
-    fleet = new Map(fleet);
-    fleet.set(list[1]!.id, { ...list[1]!, health: { status: 'critical', reason: '', since: null } });
-    let out = agg.update(fleet);
-    same(out, aggregateRegions(fleet.values(), regions));
-    expect(out.find((r) => r.region === 'us-east-1')!.worst).toBe('critical');
-    // One leaves (its region empties and goes), one arrives in a new region.
-    fleet = new Map(fleet);
-    fleet.delete(list[2]!.id);
-    const added = endpoint({ region: 'asia-northeast1', status: 'warning', rate: 7 });
-    fleet.set(added.id, added);
-    out = agg.update(fleet);
-    same(out, aggregateRegions(fleet.values(), regions));
-    expect(out.map((r) => r.region)).toEqual(['asia-northeast1', 'us-east-1']);
-    // The same map again is the same answer, not a recount.
-    expect(agg.update(fleet)).toBe(out);
-  });
-
-  it('re-counts only the ids the data slice says changed, across several deltas, and equals a full pass', () => {
-    const counted: string[] = [];
-    const agg = createRegionAggregator(regions, (older, newer) => {
-      const ids = endpointChangesBetween(older, newer);
-      counted.push(ids === null ? 'compare' : [...ids].sort().join(','));
-      return ids;
-    });
-    const list = [
-      endpoint({ region: 'us-east-1', rate: 10 }),
-      endpoint({ region: 'us-east-1', rate: 5, cluster: 'b' }),
-      endpoint({ region: 'eu-west-1', rate: 3 }),
-    ];
-    const delta = (over: Partial<FleetDeltaMessage>): FleetDeltaMessage => ({
-      at: 2,
-      upserted: [],
-      removed: [],
-      metrics: {},
-      summary: {} as FleetSummary,
-      ...over,
-    });
-    const loaded = new Map(list.map((e) => [e.id, e]));
-    const sum = (out: RegionAggregate[]) => out.map((r) => [r.region, r.worst, r.health, r.requestRate]);
-    agg.update(loaded);
-    // Two deltas land before the view updates (its chart throttle): both steps are re-counted.
-    const rates = canonicalMetricNames.map((m) => (m === 'request_rate' ? 40 : null));
-    const first = applyDelta(loaded, delta({ metrics: { [list[0]!.id]: rates } }));
-    const critical = { ...list[2]!, health: { status: 'critical' as const, reason: '', since: null } };
-    const second = applyDelta(first, delta({ upserted: [critical], removed: [list[1]!.id] }));
-    const out = agg.update(second);
-    expect(counted.at(-1)).toBe([list[0]!.id, list[1]!.id, list[2]!.id].sort().join(','));
-    expect(sum(out)).toEqual(sum(aggregateRegions(second.values(), regions)));
-    expect(out.find((r) => r.region === 'us-east-1')!.requestRate).toBe(40);
-    expect(out.find((r) => r.region === 'eu-west-1')!.worst).toBe('critical');
-    // A whole reload is not a step from the last map: the maps are compared instead.
-    const reloaded = new Map([...second].map(([id, e]) => [id, { ...e, gpus: 3 }]));
-    expect(sum(agg.update(reloaded))).toEqual(sum(aggregateRegions(reloaded.values(), regions)));
-    expect(counted.at(-1)).toBe('compare');
   });
 
   it('tells a change in health from a traffic-only resize from nothing the map would show', () => {
@@ -278,7 +224,7 @@ describe('fleet-topology-model', () => {
     expect(tree.counts.total).toBe(100);
   });
 
-  it('handles 10,000 endpoints quickly', () => {
+  it('handles 10,000 endpoints', () => {
     const list = Array.from({ length: 10_000 }, (_, i) =>
       endpoint({
         cluster: `c${i % 6}`,
@@ -287,13 +233,10 @@ describe('fleet-topology-model', () => {
         region: `us-east-${(i % 2) + 1}`,
       }),
     );
-    const started = performance.now();
     const tree = buildTopology(list, 'traffic');
-    const regionsOut = aggregateRegions(list, regions);
-    const took = performance.now() - started;
+    const regionsOut = mapRegions(list);
     expect(tree.counts.total).toBe(10_000);
     expect(regionsOut).toHaveLength(2);
-    expect(took).toBeLessThan(500);
   });
 });
 

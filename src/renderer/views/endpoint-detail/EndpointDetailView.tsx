@@ -17,6 +17,7 @@ import { EventsList } from './EventsList';
 import { KubernetesDetails } from './KubernetesDetails';
 import { LiveChart } from './LiveChart';
 import { panelSpecs } from './panels';
+import { useFollowRows } from '../../stores/use-follow-rows';
 
 /** How often the live tail is polled (issue 4: live updating, paused while zooming or hovering). */
 export const LIVE_POLL_MS = 5_000;
@@ -30,6 +31,7 @@ export function EndpointDetailView() {
   const detail = useFleet((s) => (s.detailId === id ? s.detail : null));
   const state = useFleet((s) => (s.detailId === id ? s.detailState : 'loading'));
   const error = useFleet((s) => s.detailError);
+  useFollowRows();
   const live = useFleet((s) => s.endpoints.get(id));
   const overrides = useFleet((s) => s.sloOverrides);
   const connection = useFleet((s) => s.connection);

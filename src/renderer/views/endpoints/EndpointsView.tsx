@@ -16,11 +16,13 @@ import {
   type SortKey,
   type TableState,
 } from './url-state';
+import { useFollowRows } from '../../stores/use-follow-rows';
 
 /** `#/endpoints`: every endpoint in one virtualised, sortable, filterable table (issue 4). */
 export function EndpointsView() {
   const [hash, writeHash] = useLocationHash();
   const state = useMemo(() => parseTableState(hash), [hash]);
+  useFollowRows();
   const liveEndpoints = useFleet((s) => s.endpoints);
   const endpoints = useFrameThrottled(liveEndpoints);
   const loaded = useFleet((s) => s.fleetLoaded);

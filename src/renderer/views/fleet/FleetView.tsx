@@ -1,7 +1,6 @@
 import { memo, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { Endpoint } from '../../../shared/contract/index';
+import type { Endpoint, FleetSummary } from '../../../shared/contract/index';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { endpointChangesBetween } from '../../stores/fleet-data.slice';
 import { FleetStoreContext, selectTheme, useFleet, type FleetStore } from '../../stores/fleet.store';
 import '../../styles/fleet.css';
 import { ViewHeader } from '../ViewHeader';
@@ -10,12 +9,8 @@ import { ActiveIncidentsStrip } from '../incidents/ActiveIncidentsStrip';
 import { FleetMap } from './FleetMap';
 import { FleetTopology } from './FleetTopology';
 import regionPlaces from '../../../../resources/map/regions.json';
-import {
-  createRegionAggregator,
-  incidentsByRegion,
-  type RegionIncidents,
-  type RegionPlace,
-} from './fleet-model';
+import { incidentsByRegion, placeRegions, type RegionIncidents, type RegionPlace } from './fleet-model';
+import { useFollowRows } from '../../stores/use-follow-rows';
 import { fleetHash, parseFleetParams, type FleetViewParams } from './fleet-url';
 
 /** Charts redraw at most this often; deltas in between only bump fleetVersion. */
@@ -94,12 +89,15 @@ const IncidentsStrip = memo(ActiveIncidentsStrip);
 export const FLEET_EMPTY_RENDERED_MARK = 'fleetdeck:fleet-empty-rendered';
 
 /**
- * Regions with active incidents, for the map's badges. The endpoints map is new on every delta,
- * but the answer changes only when an incident or an endpoint's region does: the same Map is
- * kept (so the map does not redraw) until its contents differ.
+ * Regions with active incidents, for the map's badges. The answer changes only when an incident
+ * or an endpoint's region does: the same Map is kept (so the map does not redraw) until its
+ * contents differ.
  */
-function useRegionIncidents(endpoints: ReadonlyMap<string, Endpoint>): ReadonlyMap<string, RegionIncidents> {
+function useRegionIncidents(): ReadonlyMap<string, RegionIncidents> {
   const endpointIncidents = useFleet((s) => s.endpointIncidents);
+  // Records change on a pulse only when something other than their figures did (health, a new
+  // endpoint); regions are read from them, so this follows pulses as well as deltas.
+  const endpoints = useFleet((s) => s.endpoints);
   const computed = useMemo(
     () => incidentsByRegion(endpointIncidents, (id) => endpoints.get(id)?.region),
     [endpointIncidents, endpoints],
@@ -107,6 +105,28 @@ function useRegionIncidents(endpoints: ReadonlyMap<string, Endpoint>): ReadonlyM
   const key = JSON.stringify([...computed]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed on contents, not identity
   return useMemo(() => computed, [key]);
+}
+
+/**
+ * The map: regions as the core summed them in the summary, so this view needs no endpoint's
+ * figures and the window follows only `fleet.pulse` while it is open (live-tick benchmark).
+ */
+function MapPanel({ summary }: { summary: FleetSummary }) {
+  const theme = useFleet(selectTheme);
+  const regions = useMemo(
+    () => placeRegions(summary.regions, regionPlaces as Record<string, RegionPlace>),
+    [summary.regions],
+  );
+  const incidents = useRegionIncidents();
+  return <FleetMap regions={regions} incidents={incidents} theme={theme} />;
+}
+
+/** The topology sizes every endpoint by its own traffic or spend: it follows their figures. */
+function TopologyPanel({ size }: { size: FleetViewParams['size'] }) {
+  useFollowRows();
+  const endpoints = useThrottledEndpoints();
+  const theme = useFleet(selectTheme);
+  return <FleetTopology endpoints={endpoints} size={size} theme={theme} />;
 }
 
 function EmptyFleet({ sources }: { sources: number }) {
@@ -146,17 +166,12 @@ function EmptyFleet({ sources }: { sources: number }) {
 function FleetPanels({
   params,
   setParams,
+  summary,
 }: {
   params: FleetViewParams;
   setParams: (p: FleetViewParams) => void;
+  summary: FleetSummary;
 }) {
-  const endpoints = useThrottledEndpoints();
-  const theme = useFleet(selectTheme);
-  const [aggregator] = useState(() =>
-    createRegionAggregator(regionPlaces as Record<string, RegionPlace>, endpointChangesBetween),
-  );
-  const regions = useMemo(() => aggregator.update(endpoints), [aggregator, endpoints]);
-  const incidents = useRegionIncidents(endpoints);
   return (
     <>
       <div className="fleet-toolbar">
@@ -194,11 +209,7 @@ function FleetPanels({
         ) : null}
       </div>
       <div id="fleet-panel" role="tabpanel" className="fleet-panel">
-        {params.panel === 'map' ? (
-          <FleetMap regions={regions} incidents={incidents} theme={theme} />
-        ) : (
-          <FleetTopology endpoints={endpoints} size={params.size} theme={theme} />
-        )}
+        {params.panel === 'map' ? <MapPanel summary={summary} /> : <TopologyPanel size={params.size} />}
       </div>
     </>
   );
@@ -242,7 +253,7 @@ export function FleetView() {
             </button>
           </ErrorNotice>
         ) : null}
-        <FleetPanels params={params} setParams={setParams} />
+        <FleetPanels params={params} setParams={setParams} summary={summary} />
       </>
     );
   }

@@ -5,7 +5,7 @@ import type { EndpointRecord, NodeRecord } from '../../../../src/core/fleet/inve
 import { silentLogger } from '../../../../src/core/log/logger';
 import type { ProviderContext, ProviderFactory } from '../../../../src/core/providers/provider';
 import type { CommandEnvelope } from '../../../../src/shared/api/fleet-api';
-import type { EventMessage } from '../../../../src/shared/contract/index';
+import type { EventMessage, FleetSummary } from '../../../../src/shared/contract/index';
 import { freshDir } from '../../../support/tmp';
 
 /** A scripted source: the test decides what it reports and when. */
@@ -154,6 +154,26 @@ describe('the fleet plane', () => {
     );
     expect(summary.endpoints.critical).toBe(1);
     expect(summary.spendPerHour).toBeCloseTo(4, 6);
+    // The same figures by region and cluster, for the map (its worst health, its traffic, its spend).
+    const regions = (summary as unknown as FleetSummary).regions;
+    expect(regions).toHaveLength(1);
+    expect(regions[0]).toMatchObject({
+      region: 'us-east-1',
+      health: { total: 1, ok: 0, warning: 0, critical: 1, unknown: 0 },
+      requestRate: 12,
+      gpus: 2,
+    });
+    expect(regions[0]!.errorRate).toBeCloseTo(0.3, 9);
+    expect(regions[0]!.spendPerHour).toBeCloseTo(4, 6);
+    expect(regions[0]!.clusters).toEqual([
+      {
+        cluster: 'prod',
+        source: expect.any(String),
+        health: regions[0]!.health,
+        requestRate: 12,
+        spendPerHour: regions[0]!.spendPerHour,
+      },
+    ]);
     // $4/h for 2.5 minutes of ticks.
     expect(summary.spendToday).toBeCloseTo((4 * 150_000) / 3_600_000, 6);
 
@@ -265,7 +285,9 @@ describe('the fleet plane', () => {
       metrics: Record<string, unknown>;
       summary: { spendToday: number };
     }> = [];
+    const pulses: Array<Record<string, unknown>> = [];
     core!.subscribe((m) => m.event === 'fleet.delta' && deltas.push(m.payload as never));
+    core!.subscribe((m) => m.event === 'fleet.pulse' && pulses.push(m.payload as never));
     s.ctx().reportStatus({ state: 'ok', reason: 'ok', retryAt: null });
     s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
     s.ctx().reportSamples([{ endpointId: 'prod:llm:chat', metric: 'latency_p95', ts: clock.t, value: 0.8 }]);
@@ -274,6 +296,15 @@ describe('the fleet plane', () => {
     core!.tick();
     clock.t += 5000;
     core!.tick();
+    // Every tick's pulse is its delta without the figures: the same records, removals and summary.
+    expect(pulses).toHaveLength(deltas.length);
+    pulses.forEach((pulse, i) => {
+      const figureless: Record<string, unknown> = { ...deltas[i] };
+      delete figureless.metrics;
+      delete figureless.freshness;
+      expect(pulse).toEqual(figureless);
+    });
+    expect(pulses[0]!.upserted).toHaveLength(1);
     const last = deltas.at(-1)!;
     expect(last.upserted).toEqual([]);
     expect(last.metrics).toEqual({});
