@@ -6,7 +6,12 @@ import { createAppOrigin } from './app-origin';
 import { appPaths, devServerUrl } from './app-paths';
 import { startCliAccess, type CliAccess } from './cli-access';
 import { showDesktopNotice, watchIncidentNotifications } from './incident-notifications';
-import { forwardCoreEvents, registerCommandHandlers, registerTerminalStreams } from './ipc';
+import {
+  forwardCoreEvents,
+  registerCommandHandlers,
+  registerEventFilters,
+  registerTerminalStreams,
+} from './ipc';
 import { chooseNativeBinding } from './native-binding';
 import { hardenWebContents, installSessionSecurity } from './security';
 import { createMainWindow } from './window';
@@ -112,6 +117,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { appOrigin, log }));
   const removeCommandHandlers = registerCommandHandlers(core, appOrigin);
   const removeTerminalStreams = registerTerminalStreams(core, appOrigin);
+  const eventFilters = registerEventFilters(core, appOrigin);
   // Without it the app still works; only `fleetdeck` in terminals and shells cannot reach it.
   const cli = await startCliAccess({ core, dataDir, rendererDir: paths.rendererDir }).catch(
     (error: unknown) => {
@@ -122,7 +128,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
 
   openMainWindow = () => {
     const win = createMainWindow({ paths, devServerUrl: devUrl, dataDir, log });
-    forwardCoreEvents(core, win.webContents, appOrigin);
+    forwardCoreEvents(core, win.webContents, appOrigin, eventFilters);
     win.on('closed', () => {
       if (mainWindow === win) mainWindow = null;
     });
@@ -178,6 +184,7 @@ async function startDesktopApp(options: DesktopAppOptions): Promise<DesktopApp |
     closing = true;
     removeCommandHandlers();
     removeTerminalStreams();
+    eventFilters.dispose();
     stopNotifications();
     (cli ? cli.close() : Promise.resolve())
       .then(() => core.close())

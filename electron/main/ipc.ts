@@ -2,6 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { CommandEnvelope } from '../../src/shared/api/fleet-api';
 import {
   IPC_EVENT_CHANNEL,
+  IPC_EVENTS_LISTEN,
   IPC_TERMINAL_CLOSE,
   IPC_TERMINAL_FRAME,
   IPC_TERMINAL_OPEN,
@@ -11,8 +12,14 @@ import {
   type TerminalBridgeMessage,
   type TerminalBridgeOpenReply,
 } from '../../src/shared/api/bridge';
+import { checkListenNames } from '../../src/shared/api/event-filter';
 import { TERMINAL_CLOSE } from '../../src/shared/api/terminal-stream';
-import { commandNames, terminalClientFrameSchema, type CommandName } from '../../src/shared/contract/index';
+import {
+  commandNames,
+  terminalClientFrameSchema,
+  type CommandName,
+  type EventName,
+} from '../../src/shared/contract/index';
 import type { CommandContext, Core } from '../../src/core/core';
 import type { TerminalConnection, TerminalStreams } from '../../src/core/terminal/terminal.types';
 import { describeOrigin, type AppOrigin } from './app-origin';
@@ -89,15 +96,85 @@ async function handleCommand(
   return core.call(name, args, DESKTOP_CONTEXT);
 }
 
+/** Which events each window asked for (`FleetBridge.listen`). */
+export interface EventFilters {
+  /** True until the page in `contents` has said what it listens to, then only for those events. */
+  wants(contents: WebContents, event: EventName): boolean;
+  /** Removes the handler and forgets every window's set. */
+  dispose(): void;
+}
+
 /**
- * Sends core events to one window while it shows our own page. The subscription restarts on
- * every page load, so a reloaded window gets the current status at once (core.subscribe
- * sends it to each new subscriber) and stops when the window goes away.
+ * The page's "send me only these events" over IPC, with the same sender checks as the commands.
+ * A set belongs to the page that sent it: a navigation or reload (`did-navigate`, which comes
+ * before the new page's scripts run) starts again from every event, as does a crashed renderer.
+ * Not on did-finish-load: the new page may already have sent its set by then.
+ */
+export function registerEventFilters(core: Pick<Core, 'log'>, appOrigin: AppOrigin): EventFilters {
+  const byContents = new Map<WebContents, { names: ReadonlySet<EventName>; unwatch(): void }>();
+  const lifecycle = ['destroyed', 'did-navigate', 'render-process-gone'] as const;
+
+  const forget = (contents: WebContents) => {
+    byContents.get(contents)?.unwatch();
+    byContents.delete(contents);
+  };
+
+  ipcMain.handle(IPC_EVENTS_LISTEN, (event, names: unknown): void => {
+    const reason = senderProblem(event, appOrigin);
+    if (reason !== null) {
+      let url: string | undefined;
+      try {
+        url = event.senderFrame?.url;
+      } catch {
+        url = undefined;
+      }
+      core.log.warn('IPC call rejected', { channel: IPC_EVENTS_LISTEN, origin: describeOrigin(url), reason });
+      return;
+    }
+    const check = checkListenNames(names);
+    if (!check.ok) {
+      // The window keeps what it had: at worst it gets more events than it needs.
+      core.log.warn(`desktop: ignored the window's event list: ${check.problem}`, {
+        channel: IPC_EVENTS_LISTEN,
+      });
+      return;
+    }
+    const contents = event.sender;
+    const entry = byContents.get(contents);
+    if (entry) {
+      byContents.set(contents, { ...entry, names: check.names });
+      return;
+    }
+    const drop = () => forget(contents);
+    for (const name of lifecycle) contents.on(name as 'destroyed', drop);
+    byContents.set(contents, {
+      names: check.names,
+      unwatch: () => {
+        for (const name of lifecycle) contents.removeListener(name as 'destroyed', drop);
+      },
+    });
+  });
+
+  return {
+    wants: (contents, name) => byContents.get(contents)?.names.has(name) ?? true,
+    dispose() {
+      ipcMain.removeHandler(IPC_EVENTS_LISTEN);
+      for (const contents of [...byContents.keys()]) forget(contents);
+    },
+  };
+}
+
+/**
+ * Sends core events to one window while it shows our own page, only those it listens to once
+ * it has said (`filters`). The subscription restarts on every page load, so a reloaded window
+ * gets the current status at once (core.subscribe sends it to each new subscriber) and stops
+ * when the window goes away.
  */
 export function forwardCoreEvents(
   core: Pick<Core, 'subscribe'>,
   contents: WebContents,
   appOrigin: AppOrigin,
+  filters: Pick<EventFilters, 'wants'>,
 ): () => void {
   let unsubscribe: (() => void) | null = null;
   const stop = () => {
@@ -110,6 +187,7 @@ export function forwardCoreEvents(
       if (contents.isDestroyed()) return stop();
       // Navigation away is blocked, but never push fleet data into a page that is not ours.
       if (!appOrigin.isAppUrl(contents.mainFrame.url)) return;
+      if (!filters.wants(contents, message.event)) return;
       contents.send(IPC_EVENT_CHANNEL, message);
     });
   };

@@ -2,6 +2,7 @@ import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { CommandEnvelope } from '../../src/shared/api/fleet-api';
 import {
   IPC_EVENT_CHANNEL,
+  IPC_EVENTS_LISTEN,
   IPC_TERMINAL_CLOSE,
   IPC_TERMINAL_FRAME,
   IPC_TERMINAL_OPEN,
@@ -35,6 +36,8 @@ export function createBridge(ipc: BridgeIpc): FleetBridge {
   return {
     commands: Object.freeze(commands),
     terminal: createTerminalBridge(ipc),
+    // Fire and forget: until main has the names it sends every event, which is only more traffic.
+    listen: (names) => void ipc.invoke(IPC_EVENTS_LISTEN, [...names]).catch(() => {}),
     subscribe(listener) {
       const onMessage = (_event: IpcRendererEvent, message: unknown) => {
         if (typeof message !== 'object' || message === null) return;

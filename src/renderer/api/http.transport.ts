@@ -1,5 +1,11 @@
 import type { CommandEnvelope, ConnectionState, FleetTransport } from '../../shared/api/fleet-api';
-import { events, isEventName, type CommandName, type EventMessage } from '../../shared/contract/index';
+import {
+  events,
+  isEventName,
+  type CommandName,
+  type EventMessage,
+  type EventName,
+} from '../../shared/contract/index';
 import { httpStatusFor, type ErrorCode, type FleetErrorBody } from '../../shared/errors/fleet-error';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { ConnectionTracker } from './connection-tracker';
@@ -21,8 +27,16 @@ export interface WebSocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;
+  /** 1 while open, as the DOM's WebSocket.OPEN. */
+  readonly readyState: number;
+  send(data: string): void;
   close(code?: number, reason?: string): void;
 }
+
+const SOCKET_OPEN = 1;
+
+/** The one message a client sends on the events socket: deliver only these events. */
+export const listenFrame = (names: readonly EventName[]) => JSON.stringify({ listen: names });
 
 export interface HttpTransportOptions {
   backoff?: BackoffOptions;
@@ -135,6 +149,13 @@ export function createHttpTransport(
   let socket: WebSocketLike | null = null;
   let retryTimer: unknown = null;
   let failedAttempts = 0;
+  // What the view listens to; null until it says, and the console sends every event until then.
+  let listening: readonly EventName[] | null = null;
+
+  const sendListening = (ws: WebSocketLike) => {
+    if (listening === null || ws.readyState !== SOCKET_OPEN) return;
+    ws.send(listenFrame(listening));
+  };
 
   const open = () => {
     retryTimer = null;
@@ -150,6 +171,8 @@ export function createHttpTransport(
       failedAttempts = 0;
       backoff.reset();
       connection.set('connected');
+      // Each socket starts from "every event" on the console, so it is told again on every open.
+      sendListening(ws);
     };
     ws.onmessage = (ev) => {
       const message = parseEventFrame(ev.data);
@@ -231,6 +254,11 @@ export function createHttpTransport(
         listeners.delete(listener);
         if (listeners.size === 0) stop();
       };
+    },
+
+    listen(names) {
+      listening = [...names];
+      if (socket) sendListening(socket);
     },
 
     onConnection: (listener) => connection.listen(listener),

@@ -45,6 +45,7 @@ export function createIpcTransport(bridge: FleetBridge): FleetTransport {
       }
     },
     subscribe: (listener) => bridge.subscribe(listener),
+    listen: (names) => bridge.listen(names),
     onConnection: (listener) => connection.listen(listener),
     openTerminal: bridge.terminal ? ipcTerminalConnector(bridge.terminal) : missingTerminals,
   };

@@ -10,12 +10,16 @@ import type { CommandEnvelope } from './fleet-api';
 export type FleetBridge = {
   readonly commands: { readonly [N in CommandName]: (args: unknown) => Promise<CommandEnvelope> };
   subscribe(listener: (message: EventMessage) => void): () => void;
+  /** Main sends this window only these events from now on (every event until the first call). */
+  listen(names: readonly string[]): void;
   /** Terminal streams; absent in a desktop build from before terminals. */
   readonly terminal?: TerminalBridge;
 };
 
 export const BRIDGE_GLOBAL = 'fleetdeck';
 export const IPC_EVENT_CHANNEL = 'fleetdeck:event';
+/** page -> main: (names: string[]), the events this window listens to. */
+export const IPC_EVENTS_LISTEN = 'fleetdeck:events-listen';
 export const ipcCommandChannel = (name: CommandName) => `fleetdeck:command:${name}`;
 
 /** What main sends the page for one terminal stream. */

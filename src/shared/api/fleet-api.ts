@@ -24,6 +24,12 @@ export interface FleetTransport {
   invoke(name: CommandName, args: unknown): Promise<CommandEnvelope>;
   /** Starts delivering events; returns a function that stops. */
   subscribe(listener: (message: EventMessage) => void): () => void;
+  /**
+   * Deliver only these events from now on (sorted, never empty while subscribed). Until the first
+   * call a host sends every event; at 10,000 endpoints `fleet.delta` is 100+ KB a tick, which a
+   * window that shows only the map (`fleet.pulse`) should never receive.
+   */
+  listen(names: readonly EventName[]): void;
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** A terminal session's stream: a WebSocket in the console, IPC on the desktop. */
   openTerminal: TerminalConnector;
@@ -42,10 +48,21 @@ export interface FleetApi {
 export function createFleetApi(transport: FleetTransport): FleetApi {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let unsubscribe: (() => void) | null = null;
+  /** The names last passed to `transport.listen`, joined; null while not subscribed. */
+  let listening: string | null = null;
 
   const dispatch = (message: EventMessage) => {
     if (!isEventName(message.event)) return;
     for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+  };
+
+  // Tells the host which events have a listener, only when that set changed.
+  const syncListening = () => {
+    const names = [...listeners.keys()].sort();
+    const key = names.join('\n');
+    if (key === listening) return;
+    listening = key;
+    transport.listen(names);
   };
 
   return {
@@ -56,16 +73,23 @@ export function createFleetApi(transport: FleetTransport): FleetApi {
       return envelope.result as never;
     },
     on(event, listener) {
+      const callback = listener as (payload: unknown) => void;
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
-      set.add(listener as (payload: unknown) => void);
+      set.add(callback);
       unsubscribe ??= transport.subscribe(dispatch);
+      syncListening();
       return () => {
-        set.delete(listener as (payload: unknown) => void);
-        const empty = [...listeners.values()].every((s) => s.size === 0);
-        if (empty && unsubscribe) {
-          unsubscribe();
+        // An empty set is dropped, so the map's keys are exactly the names that have a listener.
+        if (!set.delete(callback) || set.size > 0) return;
+        listeners.delete(event);
+        if (listeners.size === 0) {
+          // Nobody listens: the subscription ends instead of asking for no events.
+          unsubscribe?.();
           unsubscribe = null;
+          listening = null;
+        } else {
+          syncListening();
         }
       };
     },

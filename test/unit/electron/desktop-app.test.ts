@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDesktopApp, type DesktopApp } from '../../../electron/main/desktop-app';
 import { startCore } from '../../../src/core/core';
 import { silentLogger } from '../../../src/core/log/logger';
-import { ipcCommandChannel } from '../../../src/shared/api/bridge';
+import { IPC_EVENTS_LISTEN, ipcCommandChannel } from '../../../src/shared/api/bridge';
 import type { CommandEnvelope } from '../../../src/shared/api/fleet-api';
 import { commandNames } from '../../../src/shared/contract/index';
 import { freshDir } from '../../support/tmp';
@@ -69,8 +69,9 @@ describe('desktop app lifecycle', () => {
     expect(ses.permissionCheckHandler).not.toBeNull();
     const win = FakeBrowserWindow.all[0]!;
     expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
-    // One handler per command, plus the terminal streams' open, frame and close.
-    expect(fakeElectron.ipcMain.handlers.size).toBe(commandNames.length + 3);
+    // One handler per command, plus the terminal streams' open, frame and close, and the event filter.
+    expect(fakeElectron.ipcMain.handlers.size).toBe(commandNames.length + 4);
+    expect(fakeElectron.ipcMain.handlers.has(IPC_EVENTS_LISTEN)).toBe(true);
 
     // A call from the window's own main frame reaches the core end to end.
     const event = {

@@ -3,9 +3,9 @@ import { pathToFileURL } from 'node:url';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppOrigin } from '../../../electron/main/app-origin';
-import { forwardCoreEvents, registerCommandHandlers } from '../../../electron/main/ipc';
+import { forwardCoreEvents, registerCommandHandlers, registerEventFilters } from '../../../electron/main/ipc';
 import { startCore, type Core } from '../../../src/core/core';
-import { IPC_EVENT_CHANNEL, ipcCommandChannel } from '../../../src/shared/api/bridge';
+import { IPC_EVENT_CHANNEL, IPC_EVENTS_LISTEN, ipcCommandChannel } from '../../../src/shared/api/bridge';
 import type { CommandEnvelope } from '../../../src/shared/api/fleet-api';
 import { commandNames, type CommandName } from '../../../src/shared/contract/index';
 import { freshDir } from '../../support/tmp';
@@ -45,10 +45,12 @@ function invokeEvent(
     otherWindow?: boolean;
     detached?: boolean;
     disposed?: boolean;
+    /** The window that sends it (a new one, showing `url`, unless given). */
+    contents?: FakeWebContents;
   } = {},
 ) {
-  const contents = new FakeWebContents();
-  contents.mainFrame.url = options.url ?? appUrl;
+  const contents = options.contents ?? new FakeWebContents();
+  if (!options.contents) contents.mainFrame.url = options.url ?? appUrl;
   let senderFrame: FakeWebFrame | null = contents.mainFrame;
   if (options.subFrame) senderFrame = new FakeWebFrame(options.url ?? appUrl, contents.mainFrame);
   // A top-level frame that is not this WebContents' main frame.
@@ -171,7 +173,12 @@ describe('core event forwarding', () => {
 
   it('sends core events to the window once our page has loaded', async () => {
     const contents = new FakeWebContents();
-    forwardCoreEvents(core, contents as unknown as WebContents, appOrigin);
+    forwardCoreEvents(
+      core,
+      contents as unknown as WebContents,
+      appOrigin,
+      registerEventFilters(core, appOrigin),
+    );
     contents.finishLoad(appUrl);
     const [channel, message] = await nextEvent(contents);
     expect(channel).toBe(IPC_EVENT_CHANNEL);
@@ -184,7 +191,12 @@ describe('core event forwarding', () => {
 
   it('never sends to a page that is not ours', async () => {
     const contents = new FakeWebContents();
-    forwardCoreEvents(core, contents as unknown as WebContents, appOrigin);
+    forwardCoreEvents(
+      core,
+      contents as unknown as WebContents,
+      appOrigin,
+      registerEventFilters(core, appOrigin),
+    );
     contents.finishLoad('https://evil.example/');
     await core.call('app.health', {}, { actor: 'test', host: 'desktop' });
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -193,7 +205,12 @@ describe('core event forwarding', () => {
 
   it('resubscribes on reload without doubling events, and stops when the window is destroyed', async () => {
     const contents = new FakeWebContents();
-    forwardCoreEvents(core, contents as unknown as WebContents, appOrigin);
+    forwardCoreEvents(
+      core,
+      contents as unknown as WebContents,
+      appOrigin,
+      registerEventFilters(core, appOrigin),
+    );
     contents.finishLoad(appUrl);
     await nextEvent(contents, 1);
     contents.finishLoad(appUrl); // reload: a fresh status for the new page
@@ -208,5 +225,129 @@ describe('core event forwarding', () => {
     await core.call('app.health', {}, { actor: 'test', host: 'desktop' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(contents.sent).toHaveLength(1);
+  });
+});
+
+describe('event filters (the window says which events it listens to)', () => {
+  const health = () => core.call('app.health', {}, { actor: 'test', host: 'desktop' });
+  const setTheme = (theme: 'dark' | 'light') =>
+    core.call('settings.set', { theme }, { actor: 'test', host: 'desktop' });
+  const sentEvents = (contents: FakeWebContents) =>
+    contents.sent.map(([, message]) => (message as { event: string }).event);
+
+  /** A window showing our page, forwarding events through the filters, after its first status. */
+  async function loadedWindow() {
+    const contents = new FakeWebContents();
+    const filters = registerEventFilters(core, appOrigin);
+    forwardCoreEvents(core, contents as unknown as WebContents, appOrigin, filters);
+    contents.finishLoad(appUrl);
+    await vi.waitFor(() => expect(sentEvents(contents)).toEqual(['app.status']));
+    contents.sent.length = 0;
+    return { contents, filters };
+  }
+
+  function listen(event: IpcMainInvokeEvent, names: unknown): unknown {
+    const handler = fakeElectron.ipcMain.handlers.get(IPC_EVENTS_LISTEN);
+    if (!handler) throw new Error('no handler for the event filter');
+    return handler(event, names);
+  }
+
+  /**
+   * Emits app.status, then settings.changed, and waits for settings.changed: anything the window
+   * was sent is then in `contents.sent`, with no waiting on a clock.
+   */
+  async function statusThenSettings(contents: FakeWebContents, theme: 'dark' | 'light' = 'dark') {
+    await health();
+    await setTheme(theme);
+    await vi.waitFor(() => expect(sentEvents(contents)).toContain('settings.changed'));
+    const seen = sentEvents(contents);
+    contents.sent.length = 0;
+    return seen;
+  }
+
+  it('sends every event until the window says, then only the events it listens to', async () => {
+    const { contents } = await loadedWindow();
+    expect(await statusThenSettings(contents, 'dark')).toEqual(['app.status', 'settings.changed']);
+
+    listen(invokeEvent({ contents }), ['settings.changed', 'fleet.delta']);
+    expect(await statusThenSettings(contents, 'light')).toEqual(['settings.changed']);
+
+    // A later list replaces the first.
+    listen(invokeEvent({ contents }), ['app.status', 'settings.changed']);
+    expect(await statusThenSettings(contents, 'dark')).toEqual(['app.status', 'settings.changed']);
+  });
+
+  it('keeps the filters of two windows apart', async () => {
+    const a = await loadedWindow();
+    const b = new FakeWebContents();
+    forwardCoreEvents(core, b as unknown as WebContents, appOrigin, a.filters);
+    b.finishLoad(appUrl);
+    await vi.waitFor(() => expect(sentEvents(b)).toEqual(['app.status']));
+    b.sent.length = 0;
+
+    listen(invokeEvent({ contents: a.contents }), ['settings.changed']);
+    expect(await statusThenSettings(a.contents)).toEqual(['settings.changed']);
+    await vi.waitFor(() => expect(sentEvents(b)).toEqual(['app.status', 'settings.changed']));
+  });
+
+  it('ignores a list from a sender the commands would refuse, and logs it', async () => {
+    const { contents } = await loadedWindow();
+    listen(invokeEvent({ contents, subFrame: true }), ['settings.changed']);
+    expect(await statusThenSettings(contents)).toEqual(['app.status', 'settings.changed']);
+    const warning = log.warnings().find((line) => line.message === 'IPC call rejected');
+    expect(warning?.fields).toMatchObject({
+      channel: IPC_EVENTS_LISTEN,
+      reason: expect.stringMatching(/sub-frame/),
+    });
+  });
+
+  const malformed: Array<[string, unknown, RegExp]> = [
+    ['an unknown event name', ['app.status', 'fleet.everything'], /unknown event "fleet\.everything"/],
+    ['a list that is not an array', 'app.status', /not an array/],
+    ['a name that is not a string', ['app.status', 7], /event name 1 is not a string/],
+    ['more than 64 names', Array.from({ length: 65 }, () => 'app.status'), /65 event names \(at most 64\)/],
+  ];
+  for (const [what, names, problem] of malformed) {
+    it(`ignores ${what}, keeping the list the window had, and says what was wrong`, async () => {
+      const { contents } = await loadedWindow();
+      listen(invokeEvent({ contents }), ['settings.changed']);
+      listen(invokeEvent({ contents }), names);
+      expect(await statusThenSettings(contents)).toEqual(['settings.changed']);
+      const warning = log.warnings().find((line) => line.fields.channel === IPC_EVENTS_LISTEN);
+      expect(warning?.message).toMatch(problem);
+    });
+  }
+
+  it('starts again from every event when the page navigates or reloads, but not on did-finish-load alone', async () => {
+    const { contents } = await loadedWindow();
+    listen(invokeEvent({ contents }), ['settings.changed']);
+    // did-finish-load comes after the new page's scripts ran, so they may have sent their list
+    // already: it must not be forgotten there.
+    contents.finishLoad(appUrl);
+    expect(await statusThenSettings(contents, 'light')).toEqual(['settings.changed']);
+
+    // A reload: the navigation commits (did-navigate), then the page loads.
+    contents.emit('did-navigate');
+    contents.finishLoad(appUrl);
+    await vi.waitFor(() => expect(sentEvents(contents)).toEqual(['app.status']));
+    contents.sent.length = 0;
+    expect(await statusThenSettings(contents, 'dark')).toEqual(['app.status', 'settings.changed']);
+    expect(contents.listenerCount('did-navigate')).toBe(0);
+  });
+
+  it('forgets a window when it is destroyed and everything when disposed', async () => {
+    const { contents, filters } = await loadedWindow();
+    listen(invokeEvent({ contents }), ['settings.changed']);
+    expect(contents.listenerCount('render-process-gone')).toBe(1);
+    contents.destroy();
+    expect(contents.listenerCount('render-process-gone')).toBe(0);
+
+    const other = new FakeWebContents();
+    other.mainFrame.url = appUrl;
+    listen(invokeEvent({ contents: other }), ['settings.changed']);
+    expect(other.listenerCount('did-navigate')).toBe(1);
+    filters.dispose();
+    expect(other.listenerCount('did-navigate')).toBe(0);
+    expect(fakeElectron.ipcMain.handlers.has(IPC_EVENTS_LISTEN)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   BRIDGE_GLOBAL,
   IPC_EVENT_CHANNEL,
+  IPC_EVENTS_LISTEN,
   ipcCommandChannel,
   type FleetBridge,
 } from '../../../src/shared/api/bridge';
@@ -33,9 +34,9 @@ const status: EventMessage = {
 };
 
 describe('preload bridge', () => {
-  it('exposes only commands, subscribe and the terminal streams: no ipcRenderer, no generic send', async () => {
+  it('exposes only commands, subscribe, listen and the terminal streams: no ipcRenderer, no generic send', async () => {
     const bridge = await loadPreload();
-    expect(Object.keys(bridge).sort()).toEqual(['commands', 'subscribe', 'terminal']);
+    expect(Object.keys(bridge).sort()).toEqual(['commands', 'listen', 'subscribe', 'terminal']);
     expect(Object.keys(bridge.terminal!).sort()).toEqual(['close', 'frame', 'listen', 'open']);
     const exposed = JSON.stringify(Object.keys(bridge.commands)) + Object.keys(bridge).join();
     expect(exposed).not.toMatch(/ipcRenderer|send|invoke|on\b/);
@@ -86,6 +87,16 @@ describe('preload bridge', () => {
       { ...status, extra: 'x' },
     );
     expect(listener).toHaveBeenCalledExactlyOnceWith(status);
+  });
+
+  it('sends the names the page listens to on their own channel, as a plain array', async () => {
+    const bridge = await loadPreload();
+    const names = Object.freeze(['app.status', 'fleet.pulse'] as const);
+    bridge.listen(names);
+    expect(fakeElectron.ipcRenderer.invoke).toHaveBeenCalledExactlyOnceWith(IPC_EVENTS_LISTEN, [
+      'app.status',
+      'fleet.pulse',
+    ]);
   });
 
   it('unsubscribes', async () => {

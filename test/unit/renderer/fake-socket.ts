@@ -8,13 +8,23 @@ export class FakeSocket implements WebSocketLike {
   onclose: ((ev: unknown) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   closedByClient = false;
+  readyState = 0;
+  /** Text frames the transport sent. */
+  readonly sent: string[] = [];
 
   constructor(readonly url: string) {
     FakeSocket.instances.push(this);
   }
 
   open() {
+    this.readyState = 1;
     this.onopen?.({});
+  }
+
+  send(data: string) {
+    // As the DOM's WebSocket: sending before open throws InvalidStateError.
+    if (this.readyState !== 1) throw new Error('InvalidStateError: still in CONNECTING state');
+    this.sent.push(data);
   }
 
   receive(data: unknown) {
@@ -22,12 +32,14 @@ export class FakeSocket implements WebSocketLike {
   }
 
   drop() {
+    this.readyState = 3;
     this.onerror?.({});
     this.onclose?.({});
   }
 
   close() {
     this.closedByClient = true;
+    this.readyState = 3;
     this.onclose?.({});
   }
 }

@@ -172,6 +172,44 @@ describe('http transport: events socket', () => {
     expect(timers.pending).toEqual([]);
   });
 
+  it('tells the console what it listens to on every open and on every change, and nothing before', () => {
+    const { env, timers } = fakeEnv(noFetch);
+    const transport = createHttpTransport(env, { backoff: { jitter: 0 } });
+    transport.subscribe(() => {});
+    const first = FakeSocket.instances[0]!;
+    first.open();
+    // No listen() yet: the console's default (every event) stands.
+    expect(first.sent).toEqual([]);
+
+    transport.listen(['app.status', 'fleet.pulse']);
+    expect(first.sent.map((f) => JSON.parse(f))).toEqual([{ listen: ['app.status', 'fleet.pulse'] }]);
+    transport.listen(['app.status']);
+    expect(first.sent.at(-1)).toBe('{"listen":["app.status"]}');
+
+    // A new socket starts from "every event" on the console: the latest names go out when it opens.
+    first.drop();
+    timers.fire();
+    const second = FakeSocket.instances.at(-1)!;
+    expect(second).not.toBe(first);
+    transport.listen(['settings.changed', 'sources.status']);
+    expect(second.sent).toEqual([]);
+    second.open();
+    expect(second.sent).toEqual(['{"listen":["settings.changed","sources.status"]}']);
+    expect(first.sent).toHaveLength(2);
+  });
+
+  it('asks for the events its FleetApi has listeners for', () => {
+    const { env } = fakeEnv(noFetch);
+    const api = createFleetApi(createHttpTransport(env));
+    api.on('fleet.pulse', () => {});
+    const off = api.on('app.status', () => {});
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    expect(socket.sent).toEqual(['{"listen":["app.status","fleet.pulse"]}']);
+    off();
+    expect(socket.sent.at(-1)).toBe('{"listen":["fleet.pulse"]}');
+  });
+
   it('parses frames defensively', () => {
     expect(parseEventFrame(new ArrayBuffer(2))).toBeNull();
     expect(parseEventFrame('null')).toBeNull();

@@ -9,6 +9,7 @@ import { createIpcTransport } from '../../../src/renderer/api/ipc.transport';
 const bridge = (invoke: (args: unknown) => Promise<CommandEnvelope>): FleetBridge => ({
   commands: Object.fromEntries(commandNames.map((name) => [name, invoke])) as FleetBridge['commands'],
   subscribe: () => () => {},
+  listen: () => {},
 });
 
 describe('ipc transport (desktop)', () => {
@@ -30,6 +31,16 @@ describe('ipc transport (desktop)', () => {
     const envelope = await broken.invoke('app.info', {});
     expect(envelope).toMatchObject({ ok: false, error: { code: 'unavailable', where: 'app.info' } });
     if (!envelope.ok) expect(envelope.error.hint).toMatch(/start it again/);
+  });
+
+  it("passes the names its FleetApi listens to on to the preload's listen", () => {
+    const asked: (readonly string[])[] = [];
+    const transport = createIpcTransport({
+      ...bridge(async () => ({ ok: true, result: null })),
+      listen: (names) => asked.push(names),
+    });
+    transport.listen(['app.status', 'fleet.pulse']);
+    expect(asked).toEqual([['app.status', 'fleet.pulse']]);
   });
 
   it('reports itself connected at once', () => {

@@ -10,14 +10,21 @@ import { FleetError } from '../../../../src/shared/errors/fleet-error';
 function fakeTransport(reply: (name: string, args: unknown) => CommandEnvelope) {
   const sinks = new Set<(m: EventMessage) => void>();
   let subscribeCalls = 0;
+  /** Every transport.listen call, and where it came in the order of subscribe calls. */
+  const calls: string[] = [];
   const transport: FleetTransport = {
     kind: 'console',
     invoke: async (name, args) => reply(name, args),
     subscribe(listener) {
       subscribeCalls++;
+      calls.push('subscribe');
       sinks.add(listener);
-      return () => sinks.delete(listener);
+      return () => {
+        calls.push('unsubscribe');
+        sinks.delete(listener);
+      };
     },
+    listen: (names) => calls.push(`listen ${names.join(',')}`),
     onConnection: () => () => {},
     openTerminal: () => ({ send() {}, close() {} }),
   };
@@ -29,6 +36,10 @@ function fakeTransport(reply: (name: string, args: unknown) => CommandEnvelope) 
     },
     get subscribeCalls() {
       return subscribeCalls;
+    },
+    /** The calls so far, then forgets them. */
+    takeCalls() {
+      return calls.splice(0);
     },
   };
 }
@@ -72,6 +83,55 @@ describe('the FleetApi client', () => {
     expect(fake.subscribers).toBe(1);
     offB();
     expect(fake.subscribers).toBe(0);
+  });
+
+  it('tells the transport the sorted set of names with listeners, only when that set changes', () => {
+    const fake = fakeTransport(() => ({ ok: true, result: null }));
+    const api = createFleetApi(fake.transport);
+
+    const offStatus = api.on('app.status', () => {});
+    // Right after the subscription starts.
+    expect(fake.takeCalls()).toEqual(['subscribe', 'listen app.status']);
+
+    const offDelta = api.on('fleet.delta', () => {});
+    const offSettings = api.on('settings.changed', () => {});
+    expect(fake.takeCalls()).toEqual([
+      'listen app.status,fleet.delta',
+      'listen app.status,fleet.delta,settings.changed',
+    ]);
+
+    // A second listener of a name already listened to, and removing it again, change nothing.
+    const offStatus2 = api.on('app.status', () => {});
+    offStatus2();
+    offStatus2();
+    expect(fake.takeCalls()).toEqual([]);
+
+    offDelta();
+    expect(fake.takeCalls()).toEqual(['listen app.status,settings.changed']);
+    const offSources = api.on('sources.status', () => {});
+    expect(fake.takeCalls()).toEqual(['listen app.status,settings.changed,sources.status']);
+    offSettings();
+    offSources();
+    expect(fake.takeCalls()).toEqual(['listen app.status,sources.status', 'listen app.status']);
+
+    // The last listener ends the subscription rather than asking for nothing; a new one starts
+    // again with its own set, even if it is the same as before.
+    offStatus();
+    expect(fake.takeCalls()).toEqual(['unsubscribe']);
+    api.on('app.status', () => {});
+    expect(fake.takeCalls()).toEqual(['subscribe', 'listen app.status']);
+  });
+
+  it('still delivers to a name listened to again after its last listener left', () => {
+    const fake = fakeTransport(() => ({ ok: true, result: null }));
+    const api = createFleetApi(fake.transport);
+    const seen: string[] = [];
+    api.on('fleet.delta', () => seen.push('delta'));
+    api.on('app.status', () => seen.push('first'))();
+    api.on('app.status', () => seen.push('second'));
+    fake.push({ event: 'app.status', payload: {} });
+    expect(seen).toEqual(['second']);
+    expect(fake.takeCalls().at(-1)).toBe('listen app.status,fleet.delta');
   });
 
   it('turns a garbled error body into an internal FleetError instead of crashing', () => {
