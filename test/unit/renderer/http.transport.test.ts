@@ -230,6 +230,7 @@ describe('http transport: events socket', () => {
       spendToday: 0,
       freshness: { state: 'live', at: 1 },
       sources: { total: 1, ok: 1, failing: 0 },
+      regions: [],
     };
     const frame = (metrics: unknown) =>
       JSON.stringify({
