@@ -47,6 +47,28 @@ export function senderProblem(event: IpcMainInvokeEvent, appOrigin: AppOrigin): 
 }
 
 /**
+ * senderProblem, and when there is one, a warning naming the channel and the sender's origin
+ * (reading a destroyed frame's URL throws; it is then logged as unknown). Returns the problem.
+ */
+function refuseSender(
+  log: Pick<Core['log'], 'warn'>,
+  appOrigin: AppOrigin,
+  channel: string,
+  event: IpcMainInvokeEvent,
+): string | null {
+  const reason = senderProblem(event, appOrigin);
+  if (reason === null) return null;
+  let url: string | undefined;
+  try {
+    url = event.senderFrame?.url;
+  } catch {
+    url = undefined;
+  }
+  log.warn('IPC call rejected', { channel, origin: describeOrigin(url), reason });
+  return reason;
+}
+
+/**
  * One `ipcMain.handle` per contract command, derived from `commandNames` (CONVENTIONS.md 2).
  * The sender is checked here; names and arguments are checked by `core.call` against the
  * contract, so a bad argument comes back as a `bad_request` envelope with the reason.
@@ -74,15 +96,8 @@ async function handleCommand(
   event: IpcMainInvokeEvent,
   args: unknown,
 ): Promise<CommandEnvelope> {
-  const reason = senderProblem(event, appOrigin);
+  const reason = refuseSender(core.log, appOrigin, channel, event);
   if (reason !== null) {
-    let url: string | undefined;
-    try {
-      url = event.senderFrame?.url;
-    } catch {
-      url = undefined;
-    }
-    core.log.warn('IPC call rejected', { channel, origin: describeOrigin(url), reason });
     return {
       ok: false,
       error: {
@@ -120,17 +135,7 @@ export function registerEventFilters(core: Pick<Core, 'log'>, appOrigin: AppOrig
   };
 
   ipcMain.handle(IPC_EVENTS_LISTEN, (event, names: unknown): void => {
-    const reason = senderProblem(event, appOrigin);
-    if (reason !== null) {
-      let url: string | undefined;
-      try {
-        url = event.senderFrame?.url;
-      } catch {
-        url = undefined;
-      }
-      core.log.warn('IPC call rejected', { channel: IPC_EVENTS_LISTEN, origin: describeOrigin(url), reason });
-      return;
-    }
+    if (refuseSender(core.log, appOrigin, IPC_EVENTS_LISTEN, event) !== null) return;
     const check = checkListenNames(names);
     if (!check.ok) {
       // The window keeps what it had: at worst it gets more events than it needs.
@@ -234,18 +239,8 @@ export function registerTerminalStreams(core: StreamCore, appOrigin: AppOrigin):
     }
     return entry.streams;
   };
-  const refused = (channel: string, event: IpcMainInvokeEvent): string | null => {
-    const reason = senderProblem(event, appOrigin);
-    if (reason === null) return null;
-    let url: string | undefined;
-    try {
-      url = event.senderFrame?.url;
-    } catch {
-      url = undefined;
-    }
-    core.log.warn('IPC call rejected', { channel, origin: describeOrigin(url), reason });
-    return reason;
-  };
+  const refused = (channel: string, event: IpcMainInvokeEvent): string | null =>
+    refuseSender(core.log, appOrigin, channel, event);
   const validId = (value: unknown): value is string =>
     typeof value === 'string' && terminalStreamIdPattern.test(value);
 

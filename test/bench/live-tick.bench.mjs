@@ -9,14 +9,17 @@
 //           Capped at SETTLE_CAP_S; past the cap it measures anyway and says so.
 // value:    Chromium's own performance timeline (CDP tracing, `devtools.timeline` + `toplevel`):
 //           the main thread's top-level tasks (CrRendererMain `RunTask`) from the one that
-//           delivers a `fleet.delta` up to the one that delivers the next (each task in exactly
+//           delivers a tick's message up to the one that delivers the next (each task in exactly
 //           one tick), summed per tick: everything a tick costs -
 //           WebSocket message, JSON parse, applyFleetDelta, React, the throttled chart update,
 //           paint - and, honestly, whatever else the page did in that window (status polls,
 //           timers). The median over TICKS ticks (16: on these shared machines the median of 8
 //           moved by +-5 ms between runs of the same code), so one tick that met a GC or a status
-//           poll does not decide the figure. A delta's arrival is a User Timing mark that an init
-//           script sets from the page's WebSocket (the app itself is unchanged).
+//           poll does not decide the figure. A tick's arrival is a User Timing mark that an init
+//           script sets from the page's WebSocket (the app itself is unchanged). With the map open
+//           the page follows `fleet.pulse` (the summary by region, records that changed other than
+//           in their figures); FLEETDECK_BENCH_VIEW=#/endpoints measures the table instead, which
+//           follows `fleet.delta` with every endpoint's figures.
 // baseline: 16 ms, one frame at 60 Hz: a tick should cost no more than a frame. Goal ratio <= 1.
 // stderr:   what the measured deltas held (KiB, records, metric rows, freshness entries); the same per-tick figure
 //           in thread time (what the main thread ran, without the time it waited for a core: on
@@ -37,6 +40,8 @@ const SETTLED_PERCENT = Number(process.env.FLEETDECK_BENCH_SETTLED_PERCENT ?? 1)
 const SETTLED_RUN = 3;
 const SETTLE_CAP_S = Number(process.env.FLEETDECK_BENCH_SETTLE_CAP_S ?? 420);
 const FRAME_MS = 16;
+/** Another view to measure, opened once the fleet settled on the map (e.g. `#/endpoints`). */
+const VIEW = process.env.FLEETDECK_BENCH_VIEW ?? '';
 const MARK = 'fleetdeck-bench:fleet.delta';
 
 const log = (line) => process.stderr.write(`live-tick: ${line}\n`);
@@ -46,15 +51,22 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Runs in the page before the app: marks every fleet.delta message on the timeline. */
+/**
+ * Runs in the page before the app: marks every tick's message on the timeline. The page follows
+ * one of the two fleet events each tick carries: `fleet.pulse` while only the map is open (it
+ * shows no endpoint's figures), `fleet.delta` while a view that shows them is.
+ */
 function markDeltas(mark) {
   const Native = WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
-      // Added before the app's own listener, so the mark opens the task that applies the delta.
+      // Added before the app's own listener, so the mark opens the task that applies the tick.
       this.addEventListener('message', (event) => {
-        if (typeof event.data === 'string' && event.data.startsWith('{"event":"fleet.delta"'))
+        if (
+          typeof event.data === 'string' &&
+          (event.data.startsWith('{"event":"fleet.delta"') || event.data.startsWith('{"event":"fleet.pulse"'))
+        )
           performance.mark(mark);
       });
     }
@@ -95,8 +107,11 @@ async function main() {
     let waiters = [];
     const consoleUrl = new URL(started.url);
     let stopping = false;
+    /** Sizes of the pulses sent on the same ticks (the page follows those while on the map). */
+    const pulseBytes = [];
     const onDelta = (data) => {
       const text = data.toString();
+      if (text.startsWith('{"event":"fleet.pulse"')) pulseBytes.push(text.length);
       if (!text.startsWith('{"event":"fleet.delta"')) return;
       let records = -1;
       let metricRows = -1;
@@ -185,6 +200,12 @@ async function main() {
             .join(', ')} records; measuring anyway`,
     );
 
+    if (VIEW) {
+      await page.evaluate(`location.hash = ${JSON.stringify(VIEW)}`);
+      // The view loads what it follows (a table: every endpoint's figures); give it a few ticks.
+      await nextDeltas(3);
+      log(`measuring ${VIEW} instead of the map`);
+    }
     // Start on a tick boundary, so the window holds whole ticks.
     await nextDeltas(1);
     const cpuBefore = cpuTimes(child.pid);
@@ -289,7 +310,8 @@ async function main() {
     log(
       `${SCALE} endpoints, ${perTick.length} ticks measured; a delta held ${(avg('bytes') / 1024).toFixed(0)} KiB, ` +
         `${avg('records').toFixed(1)} records, ${avg('metricRows').toFixed(0)} metric rows, ` +
-        `${avg('freshness').toFixed(0)} freshness entries on average ` +
+        `${avg('freshness').toFixed(0)} freshness entries on average; each tick's pulse (which the map follows) held ` +
+        `${(median(pulseBytes.slice(-measured.length)) / 1024).toFixed(1)} KiB (median); ` +
         `(records per delta: ${measured.map((d) => d.records).join(' ')})`,
     );
     log(

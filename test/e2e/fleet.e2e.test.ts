@@ -173,6 +173,9 @@ describe('fleet view (e2e)', () => {
     const tip = (await page.locator('.fleet-tip').first().innerText()).replace(/\s+/g, ' ');
     const region = list0Regions.find((r) => tip.includes(r));
     expect(region, tip).toBeDefined();
+    // The region's figures, as the core summed them: its endpoints as the API lists them.
+    const inRegion = (await allEndpoints(fleet)).filter((e) => e.region === region);
+    expect(tip).toContain(`${inRegion.length} endpoints`);
     expect(tip).toContain('Click to list its endpoints');
     await screenshot(page, 'fleet-map-tooltip');
     await page.mouse.click(symbol!.x, symbol!.y);
@@ -246,6 +249,83 @@ describe('fleet view (e2e)', () => {
       expect((await mapRegions(page))[target.region]).toEqual(regionCounts);
       expect(Number((await dataOf(page, 'fleet-health-counts')).critical)).toBe(countHealth(list2).critical);
     });
+  }, 180_000);
+
+  it("follows only the fleet's pulse while the map is open, every endpoint's figures while the table is", async () => {
+    fleet = await startConsole({ demo: true });
+    browser = await openBrowser();
+    const { page } = browser;
+    await waitForLiveFleet(fleet);
+    // The page's events socket as Chromium sees it: what it asked for, what came, in order.
+    const wire: Array<{ dir: 'in' | 'out'; text: string }> = [];
+    page.on('websocket', (ws) => {
+      if (!ws.url().endsWith('/api/v1/events')) return;
+      ws.on(
+        'framereceived',
+        (f) => typeof f.payload === 'string' && wire.push({ dir: 'in', text: f.payload }),
+      );
+      ws.on('framesent', (f) => typeof f.payload === 'string' && wire.push({ dir: 'out', text: f.payload }));
+    });
+    let loads = 0;
+    page.on('request', (r) => void (r.url().endsWith('/api/v1/fleet.endpoints') && (loads += 1)));
+    const eventOf = (text: string) => /^\{"event":"([^"]+)"/.exec(text)?.[1] ?? '';
+    /** The events named since wire entry `from`. */
+    const received = (from: number) =>
+      wire
+        .slice(from)
+        .filter((w) => w.dir === 'in')
+        .map((w) => eventOf(w.text));
+    const lastListen = () => {
+      const sent = wire.filter((w) => w.dir === 'out' && w.text.startsWith('{"listen"')).at(-1);
+      return sent ? (JSON.parse(sent.text) as { listen: string[] }).listen : null;
+    };
+    /** From the n-th tick after `from` on, only `event` of the two arrives (the server took the switch). */
+    const onlyAfter = async (event: string, other: string) => {
+      const from = wire.length;
+      await eventually(() => {
+        expect(received(from).filter((e) => e === event).length).toBeGreaterThanOrEqual(2);
+        return Promise.resolve();
+      }, 60_000);
+      const settled = wire.length;
+      await eventually(() => {
+        expect(received(settled).filter((e) => e === event).length).toBeGreaterThanOrEqual(2);
+        return Promise.resolve();
+      }, 60_000);
+      expect(received(settled).filter((e) => e === other)).toEqual([]);
+    };
+
+    await page.goto(fleet.url);
+    await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]', { timeout: 30_000 });
+    expect(lastListen()).toContain('fleet.pulse');
+    expect(lastListen()).not.toContain('fleet.delta');
+    await onlyAfter('fleet.pulse', 'fleet.delta');
+    const pulse = wire.filter((w) => eventOf(w.text) === 'fleet.pulse').at(-1)!.text;
+    expect(JSON.parse(pulse).payload).not.toHaveProperty('metrics');
+    // The map's regions are the pulse's summary by region, with the API's counts (first test).
+
+    // The table shows every endpoint's figures: the window follows fleet.delta, after a fresh load
+    // of the figures it skipped while on the map.
+    const loadsBefore = loads;
+    await page.evaluate("location.hash = '#/endpoints'");
+    await page.waitForSelector('[data-testid=endpoint-row]');
+    await eventually(() => {
+      expect(lastListen()).toContain('fleet.delta');
+      expect(lastListen()).not.toContain('fleet.pulse');
+      expect(loads).toBe(loadsBefore + 1);
+      return Promise.resolve();
+    });
+    await onlyAfter('fleet.delta', 'fleet.pulse');
+
+    // Back on the map, the window lingers on deltas for a while (a quick look costs no reload),
+    // then goes back to the pulse.
+    await page.evaluate("location.hash = '#/fleet'");
+    await page.waitForSelector('[data-testid=fleet-map][data-rendered=true]');
+    await eventually(() => {
+      expect(lastListen()).toContain('fleet.pulse');
+      return Promise.resolve();
+    }, 30_000);
+    await onlyAfter('fleet.pulse', 'fleet.delta');
+    expect(browser.problems).toEqual([]);
   }, 180_000);
 
   it('reloads a deep link into the same view, and the palette jumps to an endpoint', async () => {

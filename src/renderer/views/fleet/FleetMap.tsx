@@ -19,6 +19,7 @@ import {
   incidentLine,
   markChange,
   symbolSize,
+  worstOf,
   type RegionAggregate,
   type RegionIncidents,
   type RegionMark,
@@ -42,7 +43,7 @@ function tooltipHtml(r: RegionAggregate): string {
     .slice(0, 8)
     .map(
       (c) =>
-        `<tr><td>${healthGlyph[worstOfCounts(c.health)]} ${esc(c.cluster)}</td><td>${esc(c.source)}</td>` +
+        `<tr><td>${healthGlyph[worstOf(c.health)]} ${esc(c.cluster)}</td><td>${esc(c.source)}</td>` +
         `<td class="num">${c.health.total}</td><td class="num">${esc(formatMetric('request_rate', c.requestRate))}</td></tr>`,
     )
     .join('');
@@ -50,7 +51,10 @@ function tooltipHtml(r: RegionAggregate): string {
     r.clusters.length > 8 ? `<div class="muted">and ${r.clusters.length - 8} more clusters</div>` : '';
   return (
     `<div class="fleet-tip"><strong>${esc(r.label)}</strong> <span class="muted">${esc(r.region)}</span>` +
-    `<div>${healthGlyph[r.worst]} ${healthWords[r.worst]} — ${counts}</div>` +
+    // All fine says so once ("✓ All 7 OK"); otherwise the worst, then every count.
+    (r.worst === 'ok'
+      ? `<div>${healthGlyph.ok} All ${h.total} OK</div>`
+      : `<div>${healthGlyph[r.worst]} ${healthWords[r.worst]} — ${counts}</div>`) +
     `<div>${h.total} endpoints · ${esc(formatMetric('request_rate', r.requestRate))} · errors ${esc(
       formatMetric('error_rate', r.errorRate),
     )} · ${esc(formatMetric('spend_per_hour', r.spendPerHour))}</div>` +
@@ -58,9 +62,6 @@ function tooltipHtml(r: RegionAggregate): string {
     `<div class="muted">Click to list its endpoints</div></div>`
   );
 }
-
-const worstOfCounts = (c: RegionAggregate['health']) =>
-  c.critical > 0 ? 'critical' : c.warning > 0 ? 'warning' : c.unknown > 0 ? 'unknown' : 'ok';
 
 /** Where both layers place the map in the chart: the same box and bounds, so they line up. */
 const mapBox = { left: 8, right: 8, top: 8, bottom: 8 } as const;
