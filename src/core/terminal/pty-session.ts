@@ -137,10 +137,20 @@ export class PtySession {
     else this.pendingInput.push(data);
   }
 
-  resize(cols: number, rows: number): void {
+  /**
+   * False when the PTY is already gone: a shell that has just exited closes its descriptor
+   * before node-pty reports the exit, and resizing then throws (ioctl EBADF). The exit follows.
+   */
+  resize(cols: number, rows: number): boolean {
     this.info.cols = cols;
     this.info.rows = rows;
-    if (this.running) this.pty?.resize(cols, rows);
+    if (!this.running) return false;
+    try {
+      this.pty?.resize(cols, rows);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Sends a signal; the PTY is released first, so a stalled view cannot keep the exit from being seen. */

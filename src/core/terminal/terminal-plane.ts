@@ -330,14 +330,14 @@ export function createTerminalPlane(options: TerminalPlaneOptions): TerminalPlan
     },
     'terminal.resize': ({ id, cols, rows }) => {
       const session = find(id, 'terminal.resize');
-      if (!session.running) {
+      // Exited, or exiting: its shell is gone and node-pty has not said so yet.
+      if (!session.resize(cols, rows)) {
         throw new FleetError({
           code: 'conflict',
           message: `Terminal ${id} has exited; it cannot be resized.`,
           where: 'terminal.resize',
         });
       }
-      session.resize(cols, rows);
       store.resized(id, cols, rows);
       const info = snapshot(session);
       bus.emit('terminal.session', info);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TERMINAL_FLOW } from '../../../../src/shared/contract/terminal.schema';
 import { TERMINAL_CLOSE } from '../../../../src/shared/api/terminal-stream';
 import { EventBus } from '../../../../src/core/events/event-bus';
+import { FleetError } from '../../../../src/shared/errors/fleet-error';
 import { createTerminalPlane } from '../../../../src/core/terminal/terminal-plane';
 import { ctx, startPlane, waitFor, RecordingPeer, type Harness } from './plane-harness';
 
@@ -44,6 +45,32 @@ describe('terminal sessions', () => {
     view.connection!.receive({ t: 'resize', cols: 120, rows: 40 });
     h.plane.host.write(session.id, 'stty size\r');
     await h.waitOutput(session.id, /\r40 120\r\n/);
+  });
+
+  it('answers a resize while the shell is exiting with a conflict, never an internal error', async () => {
+    h = startPlane();
+    // A view resizes as its layout settles, whenever that is; a shell that has just exited
+    // closes its PTY before node-pty reports the exit, and resizing it then threw (ioctl EBADF),
+    // which the console answered with a 500. Resize on every turn of the event loop while shells
+    // exit, so some land in that window.
+    for (let round = 0; round < 8; round++) {
+      const session = h.open();
+      const exited = new Promise((done) => h.plane.host.onExit(session.id, done));
+      let done = false;
+      void exited.then(() => (done = true));
+      h.plane.host.write(session.id, 'exit 7\r');
+      const answers = new Set<string>();
+      for (let cols = 81; !done; cols = cols === 81 ? 82 : 81) {
+        try {
+          await h.plane.handlers['terminal.resize']({ id: session.id, cols, rows: 24 }, ctx);
+          answers.add('resized');
+        } catch (error) {
+          answers.add(error instanceof FleetError ? error.code : `raw: ${String(error)}`);
+        }
+        await new Promise((next) => setImmediate(next));
+      }
+      expect([...answers].filter((a) => a !== 'resized' && a !== 'conflict')).toEqual([]);
+    }
   });
 
   it('reports a signal when the shell is killed by one', async () => {
