@@ -183,8 +183,14 @@ export function createFleetPlane(o: FleetPlaneOptions): FleetPlane {
       const nodes = rec.nodes
         .map((n) => inventory.node(`${rec.cluster}:${n}`))
         .filter((n) => n !== undefined);
+      // Picked from the inventory's records before any is made into an Endpoint: the incident
+      // collector asks for up to 50 endpoints a tick, and making all 10,000 for each stalled the
+      // console for most of a second a tick.
       const siblings = rec.group
-        ? fleet!.all().filter((e) => e.id !== id && e.group === rec.group && e.cluster === rec.cluster)
+        ? inventory
+            .endpoints()
+            .filter((r) => r.id !== id && r.group === rec.group && r.cluster === rec.cluster)
+            .flatMap((r) => fleet!.endpoint(r.id) ?? [])
         : [];
       return {
         endpoint,

@@ -275,6 +275,35 @@ describe('the fleet plane', () => {
     expect(await state()).toBe('stale');
   });
 
+  it('serves a source added while running as live, with its kind, after ticks that read the sources before it', async () => {
+    const tmp = freshDir();
+    cleanup = tmp.cleanup;
+    const clock = { t: Date.UTC(2026, 10, 26, 12, 0, 0) };
+    const s = start(tmp.dir, clock);
+    // The built-in source's endpoint ticks first: the fleet asks about its source on every tick.
+    s.ctx().reportStatus({ state: 'ok', reason: 'listed 1 endpoint', retryAt: null });
+    s.ctx().reportInventory({ nodes: [node], endpoints: [endpoint()] });
+    core!.tick();
+    clock.t += 5000;
+    core!.tick();
+    const added = ok<{ id: string }>(
+      await core!.call('sources.add', { kind: 'kubernetes', name: 'Lab', config: {} }, ctx),
+    );
+    const lab = s.ctx();
+    lab.reportStatus({ state: 'ok', reason: 'listed 1 endpoint', retryAt: null });
+    lab.reportInventory({
+      nodes: [{ ...node, id: 'lab:gpu-1', cluster: 'lab' }],
+      endpoints: [endpoint({ id: 'lab:llm:chat', cluster: 'lab' })],
+    });
+    lab.reportSamples([{ endpointId: 'lab:llm:chat', metric: 'latency_p95', ts: clock.t, value: 0.8 }]);
+    clock.t += 5000;
+    core!.tick();
+    const { endpoint: e } = ok<{
+      endpoint: { source: string; sourceKind: string; freshness: { state: string } };
+    }>(await core!.call('fleet.endpoint', { id: 'lab:llm:chat' }, ctx));
+    expect(e).toMatchObject({ source: added.id, sourceKind: 'kubernetes', freshness: { state: 'live' } });
+  });
+
   it('sends an empty delta for a fleet where nothing changed (spend still accrues)', async () => {
     const tmp = freshDir();
     cleanup = tmp.cleanup;
