@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
-import { startConsole } from './lib/console.mjs';
+import { seedCache, startConsole } from './lib/console.mjs';
 import { ensureBuilt, stop } from './lib/processes.mjs';
 
 const RUNS = Number(process.env.FLEETDECK_BENCH_RUNS ?? 5);
@@ -29,28 +29,6 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-async function until(check, what, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 500));
-  }
-}
-
-/** Fills a data directory's cache with the scaled demo fleet. */
-async function seedCache(dataDir) {
-  const seeding = await startConsole(dataDir, ['--demo-scale', String(SCALE)]);
-  try {
-    await until(async () => {
-      const summary = await seeding.call('fleet.summary');
-      return summary.endpoints.total >= SCALE && summary.endpoints.unknown < SCALE * 0.05;
-    }, `${SCALE} endpoints with health`);
-  } finally {
-    await stop(seeding.child);
-  }
-}
 
 /** One measured navigation in a fresh context: cookie first, then a full load of `#/fleet`. */
 async function navigate(browser, running, mark, selector) {
@@ -81,7 +59,7 @@ async function main() {
   let fromCache;
   let emptyConsole;
   try {
-    await seedCache(cached);
+    await seedCache(cached, SCALE);
     fromCache = await startConsole(cached, ['--no-demo']);
     const total = (await fromCache.call('fleet.summary')).endpoints.total;
     if (total < SCALE) throw new Error(`the cache served ${total} endpoints, expected ${SCALE}`);

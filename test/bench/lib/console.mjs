@@ -1,4 +1,4 @@
-import { spawnAndWait } from './processes.mjs';
+import { spawnAndWait, stop } from './processes.mjs';
 
 const URL_LINE = /^Fleetdeck console: (\S+)$/m;
 
@@ -27,4 +27,27 @@ export async function startConsole(dataDir, extra = []) {
     return body.result;
   };
   return { child: started.child, url: started.url, origin: url.origin, call };
+}
+
+/**
+ * Fills `dataDir`'s cache with the demo fleet at `scale` endpoints: a console with
+ * `--demo-scale` runs until fleet.summary holds them all with health (all but 5 %), then stops.
+ * The first scrape pass of 10,000 endpoints takes minutes on these machines, hence the patience.
+ */
+export async function seedCache(dataDir, scale, timeoutMs = 600_000) {
+  const seeding = await startConsole(dataDir, ['--demo-scale', String(scale)]);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const summary = await seeding.call('fleet.summary').catch(() => null);
+      if (summary && summary.endpoints.total >= scale && summary.endpoints.unknown < scale * 0.05) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the demo fleet did not reach ${scale} endpoints with health in ${timeoutMs / 1000} s`,
+        );
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+  } finally {
+    await stop(seeding.child);
+  }
 }
