@@ -271,7 +271,10 @@ export class FleetService {
     let spendToday = 0;
     let newest: number | null = null;
     const regions = new RegionTally();
+    const sourceIds = new Set<string>();
     for (const rec of this.o.inventory.endpoints()) {
+      const sourceId = this.o.inventory.sourceOf('endpoint', rec.id);
+      sourceIds.add(sourceId ?? '');
       const status = this.health.get(rec.id)?.status ?? 'unknown';
       counts.total++;
       counts[status]++;
@@ -289,7 +292,7 @@ export class FleetService {
       regions.add({
         region: rec.region,
         cluster: rec.cluster,
-        source: this.o.inventory.sourceOf('endpoint', rec.id) ?? 'unknown',
+        source: sourceId ?? 'unknown',
         status,
         requestRate: rps,
         spendPerHour: endpointSpend,
@@ -308,11 +311,7 @@ export class FleetService {
       gpusInUse: gpus,
       spendPerHour,
       spendToday,
-      freshness: this.freshness(
-        newest,
-        now,
-        this.o.inventory.endpoints().map((e) => this.o.inventory.sourceOf('endpoint', e.id) ?? ''),
-      ),
+      freshness: this.freshness(newest, now, sourceIds),
       sources: { total: 0, ok: 0, failing: 0 },
       regions: regions.figures(),
     };
@@ -362,8 +361,8 @@ export class FleetService {
     );
   }
 
-  private freshness(newest: number | null, now: number, sourceIds: string[]): Freshness {
-    const statuses = [...new Set(sourceIds)].map((id) => this.o.sourceStatus(id));
+  private freshness(newest: number | null, now: number, sourceIds: ReadonlySet<string>): Freshness {
+    const statuses = [...sourceIds].map((id) => this.o.sourceStatus(id));
     // Down: in error, or no longer configured (then nothing will refresh its records).
     const allDown = statuses.length > 0 && statuses.every((s) => s === undefined || s.state === 'error');
     if (allDown)

@@ -5,7 +5,6 @@ import type {
   IncidentSeverity,
   RegionFigures,
 } from '../../../shared/contract/index';
-import { emptyCounts } from '../../../shared/fleet/region-figures';
 
 /**
  * Pure fleet models for the Fleet view: the map and the treemap never chart 10,000 endpoints one
@@ -41,9 +40,6 @@ export const healthOrder: readonly HealthStatus[] = ['critical', 'warning', 'unk
 
 export const worse = (a: HealthStatus, b: HealthStatus): HealthStatus =>
   healthRank[b] > healthRank[a] ? b : a;
-
-export type { HealthCounts };
-export { emptyCounts };
 
 export const worstOf = (counts: HealthCounts): HealthStatus =>
   counts.critical > 0 ? 'critical' : counts.warning > 0 ? 'warning' : counts.unknown > 0 ? 'unknown' : 'ok';

@@ -1,5 +1,6 @@
-import type { Endpoint, HealthStatus } from '../../../shared/contract/index';
-import { emptyCounts, requestRateOf, spendRateOf, worstOf, type HealthCounts } from './fleet-model';
+import type { Endpoint, HealthCounts, HealthStatus } from '../../../shared/contract/index';
+import { emptyCounts } from '../../../shared/fleet/region-figures';
+import { requestRateOf, spendRateOf, worstOf } from './fleet-model';
 
 export type TopologySize = 'traffic' | 'spend';
 export type TopologyLevel = 'source' | 'cluster' | 'model' | 'version' | 'endpoint' | 'more';
